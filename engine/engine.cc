@@ -1,0 +1,169 @@
+#include "engine/engine.h"
+
+#include <rocksdb/options.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "regionkv/errors.h"
+
+namespace regionkv::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void refuse(const fs::path& dir, const std::string& why) {
+  throw StorageError("cannot open store " + dir.string() + ": " + why);
+}
+
+// Files RocksDB itself leaves in a directory it was creating when it stopped.
+bool is_rocksdb_file(const std::string& name) {
+  for (std::string_view prefix : {"LOCK", "LOG", "IDENTITY", "MANIFEST-",
+                                  "OPTIONS-", "CURRENT"}) {
+    if (name.rfind(prefix, 0) == 0) return true;
+  }
+  return name.ends_with(".log") || name.ends_with(".dbtmp");
+}
+
+// Checks `dir` before RocksDB touches it, so a refused open changes nothing.
+// Returns whether a store already exists there.
+bool inspect_directory(const fs::path& dir, bool create_if_missing) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    refuse(dir, ec.message());
+  if (!fs::exists(status)) {
+    if (!create_if_missing)
+      refuse(dir, "directory does not exist (create_if_missing is false)");
+    return false;
+  }
+  if (!fs::is_directory(status)) refuse(dir, "not a directory");
+  if (fs::exists(dir / "CURRENT", ec)) return true;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!is_rocksdb_file(entry.path().filename().string()))
+      refuse(dir, "not a regionkv store (the directory holds other files, "
+                  "such as " + entry.path().filename().string() + ")");
+  }
+  if (ec) refuse(dir, ec.message());
+  if (!create_if_missing)
+    refuse(dir, "no store in the directory (create_if_missing is false)");
+  return false;
+}
+
+}  // namespace
+
+void check_status(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return;
+  if (status.IsCorruption())
+    throw Corruption(std::string(what) + ": " + status.ToString());
+  throw StorageError(std::string(what) + ": " + status.ToString());
+}
+
+std::unique_ptr<Engine> Engine::open(const fs::path& dir,
+                                     const StoreOptions& options) {
+  const bool exists = inspect_directory(dir, options.create_if_missing);
+
+  std::unique_ptr<Engine> engine(new Engine());
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = false;
+  // Detect a torn or corrupt WAL tail rather than silently dropping writes
+  // that were acknowledged before the damaged point (docs/reliability.md).
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  engine->write_options_.sync = options.durability == Durability::kPowerLoss;
+  engine->write_options_.disableWAL = false;
+
+  std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
+  if (exists) {
+    names.clear();
+    check_status(rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &names),
+                 "cannot open store " + dir.string());
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names)
+    descriptors.emplace_back(name, engine->family_options_);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status status =
+      rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
+  if (status.IsIOError() && status.ToString().find("lock") != std::string::npos)
+    refuse(dir, "the store is in use by another handle or process (" +
+                    status.ToString() + ")");
+  check_status(status, "cannot open store " + dir.string());
+  engine->db_.reset(raw);
+  for (auto* handle : handles) {
+    if (handle->GetName() == rocksdb::kDefaultColumnFamilyName) {
+      raw->DestroyColumnFamilyHandle(handle);  // the DB keeps its own
+      continue;
+    }
+    engine->families_.emplace(handle->GetName(), handle);
+  }
+
+  std::string marker;
+  const rocksdb::Status got =
+      raw->Get(rocksdb::ReadOptions(), std::string(kFormatMarkerKey), &marker);
+  if (got.IsNotFound() && engine->is_blank()) {
+    // New, or created by an open that stopped before writing the marker.
+    rocksdb::WriteOptions durable;
+    durable.sync = true;
+    check_status(raw->Put(durable, std::string(kFormatMarkerKey),
+                          std::string(kFormatMarkerValue)),
+                 "cannot initialise store " + dir.string());
+  } else if (got.IsNotFound()) {
+    refuse(dir, "not a regionkv store (a RocksDB database without the "
+                "regionkv format marker)");
+  } else {
+    check_status(got, "cannot read store " + dir.string());
+    if (marker != kFormatMarkerValue)
+      refuse(dir, "unsupported regionkv format '" + marker + "'");
+  }
+  return engine;
+}
+
+Engine::~Engine() { close(); }
+
+bool Engine::is_blank() {
+  if (!families_.empty()) return false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
+}
+
+void Engine::close() {
+  if (!db_) return;
+  for (auto& [name, handle] : families_) db_->DestroyColumnFamilyHandle(handle);
+  families_.clear();
+  db_->Close().PermitUncheckedError();
+  db_.reset();
+}
+
+rocksdb::ColumnFamilyHandle* Engine::column_family(const std::string& region) {
+  std::lock_guard lock(families_mutex_);
+  if (auto it = families_.find(region); it != families_.end()) return it->second;
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  check_status(db_->CreateColumnFamily(family_options_, region, &handle),
+               "cannot create column family for region '" + region + "'");
+  families_.emplace(region, handle);
+  return handle;
+}
+
+rocksdb::ColumnFamilyHandle* Engine::find_column_family(
+    const std::string& region) const {
+  std::lock_guard lock(families_mutex_);
+  auto it = families_.find(region);
+  return it == families_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Engine::region_names() const {
+  std::lock_guard lock(families_mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, handle] : families_) names.push_back(name);
+  return names;  // std::map keeps them sorted
+}
+
+void Engine::write(rocksdb::WriteBatch& batch) {
+  check_status(db_->Write(write_options_, &batch), "write failed");
+}
+
+}  // namespace regionkv::engine

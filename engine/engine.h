@@ -1,0 +1,71 @@
+// The RocksDB database behind a Store: opening and validating the directory,
+// one column family per region (created on first use, all reopened at open),
+// the default column family for store metadata, and the durability mapping.
+#ifndef REGIONKV_ENGINE_ENGINE_H_
+#define REGIONKV_ENGINE_ENGINE_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regionkv/store.h"
+
+namespace regionkv::engine {
+
+// Keys of the default column family. Region names may not be "default", so
+// the default column family is free for the store's own metadata.
+inline constexpr std::string_view kFormatMarkerKey = "regionkv.format";
+inline constexpr std::string_view kFormatMarkerValue = "1";
+
+// Thread-safe.
+class Engine {
+ public:
+  // Throws StorageError (see Store::open for the cases).
+  static std::unique_ptr<Engine> open(const std::filesystem::path& dir,
+                                      const StoreOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  rocksdb::DB& db() { return *db_; }
+  rocksdb::ColumnFamilyHandle* metadata_family() {
+    return db_->DefaultColumnFamily();
+  }
+  // The region's column family, created if missing.
+  rocksdb::ColumnFamilyHandle* column_family(const std::string& region);
+  // nullptr if the region has no column family.
+  rocksdb::ColumnFamilyHandle* find_column_family(const std::string& region) const;
+  // Sorted region names (the default column family excluded).
+  std::vector<std::string> region_names() const;
+
+  // Durable per StoreOptions::durability; throws StorageError.
+  void write(rocksdb::WriteBatch& batch);
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+
+ private:
+  Engine() = default;
+  void close();
+  // No region and no metadata: a store whose creation never finished.
+  bool is_blank();
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyOptions family_options_;
+  rocksdb::WriteOptions write_options_;
+  mutable std::mutex families_mutex_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>>
+      families_;  // guarded by families_mutex_
+};
+
+// Throws StorageError carrying `what` and the status, unless it is ok().
+void check_status(const rocksdb::Status& status, std::string_view what);
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_ENGINE_H_

@@ -1,0 +1,33 @@
+// Fixed-width little-endian integers, for the on-disk formats.
+#ifndef REGIONKV_ENGINE_LITTLE_ENDIAN_H_
+#define REGIONKV_ENGINE_LITTLE_ENDIAN_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace regionkv::engine {
+
+inline void append_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+inline void append_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+// REQUIRES: in.size() >= offset + 4 (or + 8).
+inline std::uint32_t read_u32(std::string_view in, std::size_t offset) {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(in[offset + i]);
+  return v;
+}
+inline std::uint64_t read_u64(std::string_view in, std::size_t offset) {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(in[offset + i]);
+  return v;
+}
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_LITTLE_ENDIAN_H_

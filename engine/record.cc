@@ -1,0 +1,118 @@
+#include "engine/record.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <string>
+
+#include "engine/little_endian.h"
+#include "regionkv/errors.h"
+
+namespace regionkv::engine {
+namespace {
+
+constexpr std::uint8_t kFlagHasExpiry = 0x01;
+constexpr std::size_t kChecksumOffset = 4;
+constexpr std::size_t kExpiryOffset = 8;
+
+// XXH3 over the header without its checksum field, then the payload.
+std::uint32_t record_checksum(std::string_view header_prefix,
+                              std::string_view expiry_bytes,
+                              std::string_view payload) {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, header_prefix.data(), header_prefix.size());
+  XXH3_64bits_update(&state, expiry_bytes.data(), expiry_bytes.size());
+  XXH3_64bits_update(&state, payload.data(), payload.size());
+  return static_cast<std::uint32_t>(XXH3_64bits_digest(&state));
+}
+
+[[noreturn]] void corrupt(const std::string& why) {
+  throw Corruption("corrupt record: " + why);
+}
+
+}  // namespace
+
+bool Record::live_at(TimePoint now) const {
+  return !expires_at || now < *expires_at;
+}
+
+std::int64_t to_unix_ms(TimePoint t) {
+  return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch())
+      .count();
+}
+
+TimePoint from_unix_ms(std::int64_t ms) {
+  // Saturate instead of overflowing the clock's finer-grained ticks.
+  constexpr std::int64_t kLimit =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          Clock::duration::max()).count();
+  const std::int64_t clamped = std::clamp(ms, -kLimit, kLimit);
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::milliseconds(clamped)));
+}
+
+TimePoint add_saturating(TimePoint t, std::chrono::milliseconds d) {
+  using Ticks = Clock::duration;
+  const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+      Ticks::max());
+  const Ticks step = std::chrono::duration_cast<Ticks>(std::clamp(d, -limit, limit));
+  const Ticks base = t.time_since_epoch();
+  if (step.count() > 0 && base > Ticks::max() - step) return TimePoint::max();
+  if (step.count() < 0 && base < Ticks::min() - step) return TimePoint::min();
+  return t + step;
+}
+
+TimePoint truncate_to_ms(TimePoint t) { return from_unix_ms(to_unix_ms(t)); }
+
+std::string encode_record(RecordKind kind, ExpiresAt expires_at,
+                          std::string_view payload) {
+  std::string out;
+  out.reserve(kRecordHeaderSize + payload.size());
+  out.push_back(static_cast<char>(kRecordFormatVersion));
+  out.push_back(static_cast<char>(kind));
+  out.push_back(static_cast<char>(expires_at ? kFlagHasExpiry : 0));
+  out.push_back('\0');  // reserved
+  append_u32(out, 0);   // checksum, filled in below
+  append_u64(out, expires_at ? static_cast<std::uint64_t>(to_unix_ms(*expires_at))
+                             : 0);
+  out.append(payload);
+  const std::string_view view(out);
+  const std::uint32_t checksum =
+      record_checksum(view.substr(0, kChecksumOffset),
+                      view.substr(kExpiryOffset, 8), payload);
+  for (int i = 0; i < 4; ++i)
+    out[kChecksumOffset + i] = static_cast<char>(checksum >> (8 * i));
+  return out;
+}
+
+Record decode_record(std::string_view bytes) {
+  if (bytes.size() < kRecordHeaderSize)
+    corrupt("only " + std::to_string(bytes.size()) + " bytes, header needs " +
+            std::to_string(kRecordHeaderSize));
+  const auto version = static_cast<std::uint8_t>(bytes[0]);
+  if (version != kRecordFormatVersion)
+    corrupt("unknown format version " + std::to_string(version));
+  const auto kind = static_cast<std::uint8_t>(bytes[1]);
+  if (kind != static_cast<std::uint8_t>(RecordKind::kValue) &&
+      kind != static_cast<std::uint8_t>(RecordKind::kLock))
+    corrupt("unknown record kind " + std::to_string(kind));
+  const auto flags = static_cast<std::uint8_t>(bytes[2]);
+  if ((flags & ~kFlagHasExpiry) != 0 || bytes[3] != '\0')
+    corrupt("unknown flags");
+  const std::string_view payload = bytes.substr(kRecordHeaderSize);
+  if (read_u32(bytes, kChecksumOffset) !=
+      record_checksum(bytes.substr(0, kChecksumOffset),
+                      bytes.substr(kExpiryOffset, 8), payload))
+    corrupt("checksum mismatch");
+  Record record;
+  record.kind = static_cast<RecordKind>(kind);
+  const auto expiry_ms = static_cast<std::int64_t>(read_u64(bytes, kExpiryOffset));
+  if (flags & kFlagHasExpiry) record.expires_at = from_unix_ms(expiry_ms);
+  else if (expiry_ms != 0) corrupt("expiry set without its flag");
+  record.payload = payload;
+  return record;
+}
+
+}  // namespace regionkv::engine

@@ -1,0 +1,50 @@
+// The record format shared by the RocksDB store and the dump tool: a 16-byte
+// header (format version, kind, flags, checksum, expiry) and the payload.
+// docs/format.md describes it byte by byte. The decoder is total: any bytes
+// in, a Record or a Corruption exception out.
+#ifndef REGIONKV_ENGINE_RECORD_H_
+#define REGIONKV_ENGINE_RECORD_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "regionkv/backend.h"
+#include "regionkv/time_source.h"
+
+namespace regionkv::engine {
+
+inline constexpr std::uint8_t kRecordFormatVersion = 1;
+inline constexpr std::size_t kRecordHeaderSize = 16;
+
+enum class RecordKind : std::uint8_t {
+  kValue = 1,  // payload: the value's bytes
+  kLock = 2,   // payload: a lease (lock/lease_record.h)
+};
+
+struct Record {
+  RecordKind kind = RecordKind::kValue;
+  ExpiresAt expires_at;
+  std::string_view payload;  // points into the decoded bytes
+
+  // Live at `now`: no expiry, or now is before it.
+  bool live_at(TimePoint now) const;
+};
+
+std::string encode_record(RecordKind kind, ExpiresAt expires_at,
+                          std::string_view payload);
+// Throws Corruption describing what failed; `bytes` must outlive the Record.
+Record decode_record(std::string_view bytes);
+
+// Times are stored as signed milliseconds since the Unix epoch.
+std::int64_t to_unix_ms(TimePoint t);
+TimePoint from_unix_ms(std::int64_t ms);
+// t + d, saturating at the clock's range instead of overflowing.
+TimePoint add_saturating(TimePoint t, std::chrono::milliseconds d);
+// `t` with sub-millisecond precision dropped, as a stored time reads back.
+TimePoint truncate_to_ms(TimePoint t);
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_RECORD_H_

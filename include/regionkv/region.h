@@ -1,0 +1,117 @@
+// A named keyspace of a Store with its own backing store, key mangling,
+// locking and expiry (the seed's KeyValueStore, from get_key_value_store).
+#ifndef REGIONKV_REGION_H_
+#define REGIONKV_REGION_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regionkv/backend.h"
+#include "regionkv/key_mangler.h"
+#include "regionkv/lock.h"
+#include "regionkv/region_config.h"
+
+namespace regionkv {
+
+class Store;
+
+// Thread-safe. Obtained from Store::region(), which returns the same object
+// for a name every time; it lives as long as the Store.
+//
+// Every data call throws ConfigError until configure() has run, NotFound
+// where documented, std::invalid_argument for an empty key, a key starting
+// with "_lock" while mangling is disabled, or a key or value over the backing
+// store's limit. A call that throws has changed nothing that was stored.
+class Region {
+ public:
+  Region(const Region&) = delete;
+  Region& operator=(const Region&) = delete;
+  ~Region();
+
+  const std::string& name() const { return name_; }
+
+  // Builds the backing store and its proxies. Exactly once: a second call
+  // throws ConfigError. Unknown backing stores or proxies, max_lock_attempts
+  // < 1, a negative lock_timeout or a non-positive expire_time throw
+  // std::invalid_argument and leave the region unconfigured.
+  void configure(RegionConfig config);
+  bool configured() const;
+  // REQUIRES: configured().
+  const RegionConfig& config() const;
+
+  // The live value; NotFound if absent or expired.
+  std::string get(std::string_view key) const;
+  // The live value, or nullopt.
+  std::optional<std::string> find(std::string_view key) const;
+  // Values in key order; NotFound listing every missing key.
+  std::vector<std::string> get_multi(const std::vector<std::string>& keys) const;
+
+  void set(std::string_view key, std::string_view value);
+  // Writes only while `lock` holds: std::invalid_argument if it is for
+  // another key or region or was released; LockTimeout if its lease is
+  // (nearly) spent or another holder took the lock over.
+  void set(std::string_view key, std::string_view value, const Lock& lock);
+  // Atomic for the built-in stores. Never locks.
+  void set_multi(const std::map<std::string, std::string>& items);
+
+  // NotFound if absent or expired.
+  void erase(std::string_view key);
+  void erase(std::string_view key, const Lock& lock);
+  // Idempotent; never locks; absent keys are skipped.
+  void erase_multi(const std::vector<std::string>& keys);
+
+  // Takes the key's lock: at most max_lock_attempts attempts, with jittered
+  // backoff between them that never sleeps past the holder's lease; a release
+  // in this process wakes waiters at once. Then LockUnavailable.
+  Lock get_lock(std::string_view key);
+
+  // The live value; otherwise takes the key's lock, reads again and only if
+  // still absent calls `creator` once, stores its result and returns it.
+  std::string get_or_create(std::string_view key,
+                            const std::function<std::string()>& creator);
+
+  // The outermost backend: the first proxy, if any. REQUIRES: configured().
+  Backend& backend();
+  // The effective mangler; empty when mangling is disabled.
+  KeyMangler key_mangler() const;
+  // Replaces the mangler of the region and its backend (rehashing the
+  // no-expiry keys). Keys already stored under the old mangler stay there.
+  void set_key_mangler(KeyMangler mangler);
+
+ private:
+  friend class Store;
+  friend class Lock;
+  struct Configured;
+
+  Region(std::string name, Store& store);
+  const Configured& state() const;
+  // The key as the backend stores it; throws std::invalid_argument for a
+  // key the region cannot store.
+  std::string stored_key(const Configured& state, std::string_view key) const;
+  ExpiresAt expiry_for(const Configured& state, std::string_view stored_key) const;
+  void check_value(const Configured& state, std::string_view key,
+                   std::string_view value) const;
+  // Returns true if the write may go ahead under `lock` through the backend's
+  // locked calls, false if the region has locking off (a plain write).
+  bool check_lock(const Configured& state, const Lock& lock,
+                  std::string_view key) const;
+  void release(Lock& lock);
+  std::string describe(std::string_view key) const;
+
+  const std::string name_;
+  Store& store_;
+  std::mutex configure_mutex_;
+  std::unique_ptr<Configured> owned_state_;  // guarded by configure_mutex_
+  std::atomic<const Configured*> state_{nullptr};  // published once, then fixed
+};
+
+}  // namespace regionkv
+
+#endif  // REGIONKV_REGION_H_

@@ -1,0 +1,49 @@
+#include "lock/lease_record.h"
+
+#include "engine/little_endian.h"
+#include "engine/record.h"
+#include "regionkv/errors.h"
+
+namespace regionkv::lock {
+
+std::optional<TimePoint> LeaseRecord::ends() const {
+  if (lease.count() == 0) return std::nullopt;
+  return engine::add_saturating(acquired_at, lease);
+}
+
+bool LeaseRecord::expired_at(TimePoint now) const {
+  const auto end = ends();
+  return end && now >= *end;
+}
+
+std::string encode_lease(const LeaseRecord& lease) {
+  std::string out;
+  out.reserve(kLeaseRecordSize);
+  engine::append_u64(out, lease.fencing_token);
+  engine::append_u64(out, static_cast<std::uint64_t>(
+                              engine::to_unix_ms(lease.acquired_at)));
+  engine::append_u64(out, static_cast<std::uint64_t>(lease.lease.count()));
+  return out;
+}
+
+LeaseRecord decode_lease(std::string_view bytes) {
+  if (bytes.size() != kLeaseRecordSize)
+    throw Corruption("corrupt lock record: " + std::to_string(bytes.size()) +
+                     " bytes, expected " + std::to_string(kLeaseRecordSize));
+  LeaseRecord lease;
+  lease.fencing_token = engine::read_u64(bytes, 0);
+  lease.acquired_at =
+      engine::from_unix_ms(static_cast<std::int64_t>(engine::read_u64(bytes, 8)));
+  const auto lease_ms = static_cast<std::int64_t>(engine::read_u64(bytes, 16));
+  if (lease_ms < 0) throw Corruption("corrupt lock record: negative lease");
+  lease.lease = std::chrono::milliseconds(lease_ms);
+  return lease;
+}
+
+std::string lock_record_key(std::string_view stored_key) {
+  std::string key(kLockKeyPrefix);
+  key.append(stored_key);
+  return key;
+}
+
+}  // namespace regionkv::lock
