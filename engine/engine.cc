@@ -97,7 +97,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
       raw->DestroyColumnFamilyHandle(handle);  // the DB keeps its own
       continue;
     }
-    engine->families_.emplace(handle->GetName(), handle);
+    engine->families_[handle->GetName()].handle = handle;
   }
 
   std::string marker;
@@ -132,33 +132,49 @@ bool Engine::is_blank() {
 
 void Engine::close() {
   if (!db_) return;
-  for (auto& [name, handle] : families_) db_->DestroyColumnFamilyHandle(handle);
+  for (auto& [name, family] : families_) db_->DestroyColumnFamilyHandle(family.handle);
   families_.clear();
   db_->Close().PermitUncheckedError();
   db_.reset();
 }
 
+Engine::Family& Engine::family(const std::string& region) {
+  auto it = families_.find(region);
+  if (it != families_.end()) return it->second;
+  Family created;
+  check_status(db_->CreateColumnFamily(family_options_, region, &created.handle),
+               "cannot create column family for region '" + region + "'");
+  return families_.emplace(region, std::move(created)).first->second;
+}
+
 rocksdb::ColumnFamilyHandle* Engine::column_family(const std::string& region) {
   std::lock_guard lock(families_mutex_);
-  if (auto it = families_.find(region); it != families_.end()) return it->second;
-  rocksdb::ColumnFamilyHandle* handle = nullptr;
-  check_status(db_->CreateColumnFamily(family_options_, region, &handle),
-               "cannot create column family for region '" + region + "'");
-  families_.emplace(region, handle);
-  return handle;
+  return family(region).handle;
 }
 
 rocksdb::ColumnFamilyHandle* Engine::find_column_family(
     const std::string& region) const {
   std::lock_guard lock(families_mutex_);
   auto it = families_.find(region);
-  return it == families_.end() ? nullptr : it->second;
+  return it == families_.end() ? nullptr : it->second.handle;
+}
+
+Engine::KeyLocks& Engine::key_locks(const std::string& region) {
+  std::lock_guard lock(families_mutex_);
+  return *family(region).key_locks;
+}
+
+FencingCounter& Engine::fencing_counter(const std::string& region) {
+  std::lock_guard lock(families_mutex_);
+  Family& f = family(region);
+  if (!f.fencing) f.fencing = std::make_unique<FencingCounter>(*db_, region);
+  return *f.fencing;
 }
 
 std::vector<std::string> Engine::region_names() const {
   std::lock_guard lock(families_mutex_);
   std::vector<std::string> names;
-  for (const auto& [name, handle] : families_) names.push_back(name);
+  for (const auto& [name, family] : families_) names.push_back(name);
   return names;  // std::map keeps them sorted
 }
 

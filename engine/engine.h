@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/fencing_counter.h"
+#include "engine/striped_mutex.h"
 #include "regionkv/store.h"
 
 namespace regionkv::engine {
@@ -42,6 +44,13 @@ class Engine {
   rocksdb::ColumnFamilyHandle* column_family(const std::string& region);
   // nullptr if the region has no column family.
   rocksdb::ColumnFamilyHandle* find_column_family(const std::string& region) const;
+  // Per region: the mutexes that make a read-check-write on one of its keys
+  // atomic in this process (locks, locked writes, erase, the sweeper), and
+  // its fencing counter. Created with the column family.
+  using KeyLocks = StripedMutex<1024>;
+  KeyLocks& key_locks(const std::string& region);
+  FencingCounter& fencing_counter(const std::string& region);
+
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
 
@@ -58,9 +67,15 @@ class Engine {
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyOptions family_options_;
   rocksdb::WriteOptions write_options_;
+  struct Family {
+    rocksdb::ColumnFamilyHandle* handle = nullptr;
+    std::unique_ptr<KeyLocks> key_locks = std::make_unique<KeyLocks>();
+    std::unique_ptr<FencingCounter> fencing;  // created on first use
+  };
+  Family& family(const std::string& region);  // REQUIRES: families_mutex_ held
+
   mutable std::mutex families_mutex_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>>
-      families_;  // guarded by families_mutex_
+  std::map<std::string, Family, std::less<>> families_;  // guarded by families_mutex_
 };
 
 // Throws StorageError carrying `what` and the status, unless it is ok().

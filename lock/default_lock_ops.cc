@@ -11,14 +11,14 @@
 #include "engine/little_endian.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
-#include "lock/striped_mutex.h"
+#include "engine/striped_mutex.h"
 #include "regionkv/backend.h"
 #include "regionkv/errors.h"
 
 namespace regionkv {
 
 struct Backend::DefaultLockState {
-  lock::StripedMutex<> stripes;
+  engine::StripedMutex<256> stripes;
   std::mutex fencing_mutex;  // serialises the counter's read-modify-write
 };
 

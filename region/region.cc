@@ -9,7 +9,7 @@
 #include "engine/record.h"
 #include "lock/lease_record.h"
 #include "lock/lock_waiters.h"
-#include "lock/striped_mutex.h"
+#include "engine/striped_mutex.h"
 #include "region/backend_registry.h"
 #include "regionkv/errors.h"
 #include "regionkv/store.h"
@@ -68,7 +68,7 @@ struct Region::Configured {
   milliseconds lease{0};             // 0: never runs out
   mutable lock::LockWaiters waiters;
   // Serialises get_or_create's creators when the region has locking off.
-  mutable lock::StripedMutex<64> creators;
+  mutable engine::StripedMutex<64> creators;
 };
 
 Region::Region(std::string name, Store& store)

@@ -3,7 +3,6 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/printable.h"
-#include "engine/record.h"
 #include "regionkv/errors.h"
 
 namespace regionkv {
@@ -11,42 +10,64 @@ namespace regionkv {
 RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
     : engine_(engine),
       region_name_(std::move(region_name)),
-      family_(engine.column_family(region_name_)) {}
+      family_(engine.column_family(region_name_)),
+      key_locks_(engine.key_locks(region_name_)) {}
 
-std::optional<std::string> RocksDBBackend::live_value(std::string_view key,
-                                                      std::string_view bytes,
-                                                      TimePoint now) {
-  engine::Record record;
+engine::Record RocksDBBackend::decode(std::string_view key,
+                                      std::string_view bytes) const {
   try {
-    record = engine::decode_record(bytes);
+    return engine::decode_record(bytes);
   } catch (const Corruption& e) {
     throw Corruption("region '" + region_name_ + "', stored key '" +
                      engine::printable(key) + "': " + e.what());
   }
-  if (!record.live_at(now) && !is_no_expiry_key(key)) return std::nullopt;
-  return std::string(record.payload);
+}
+
+std::optional<engine::Record> RocksDBBackend::read_record(
+    std::string_view key, rocksdb::PinnableSlice& buffer) {
+  const rocksdb::Status status = engine_.db().Get(
+      rocksdb::ReadOptions(), family_, rocksdb::Slice(key.data(), key.size()), &buffer);
+  if (status.IsNotFound()) return std::nullopt;
+  engine::check_status(status, "region '" + region_name_ + "': read failed");
+  return decode(key, buffer.ToStringView());
+}
+
+bool RocksDBBackend::live(std::string_view key, const engine::Record& record,
+                          TimePoint now) const {
+  return record.kind == engine::RecordKind::kValue &&
+         (record.live_at(now) || is_no_expiry_key(key));
+}
+
+void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
+                               std::string_view value, ExpiresAt expires_at) {
+  engine::check_status(
+      batch.Put(family_, rocksdb::Slice(key.data(), key.size()),
+                engine::encode_record(engine::RecordKind::kValue, expires_at, value)),
+      "region '" + region_name_ + "': cannot batch a write");
 }
 
 std::optional<std::string> RocksDBBackend::get(std::string_view key) {
-  rocksdb::PinnableSlice bytes;
-  const rocksdb::Status status = engine_.db().Get(
-      rocksdb::ReadOptions(), family_, rocksdb::Slice(key.data(), key.size()),
-      &bytes);
-  if (status.IsNotFound()) return std::nullopt;
-  engine::check_status(status, "region '" + region_name_ + "': read failed");
-  return live_value(key, bytes.ToStringView(), now());
+  rocksdb::PinnableSlice buffer;
+  const auto record = read_record(key, buffer);
+  if (!record || !live(key, *record, now())) return std::nullopt;
+  return std::string(record->payload);
 }
 
 void RocksDBBackend::set(std::string_view key, std::string_view value,
                          ExpiresAt expires_at) {
   rocksdb::WriteBatch batch;
-  batch.Put(family_, rocksdb::Slice(key.data(), key.size()),
-            engine::encode_record(engine::RecordKind::kValue, expires_at, value));
+  put_value(batch, key, value, expires_at);
+  std::lock_guard guard(key_locks_.for_key(key));
   engine_.write(batch);
 }
 
 bool RocksDBBackend::erase(std::string_view key) {
-  const bool was_live = get(key).has_value();
+  std::lock_guard guard(key_locks_.for_key(key));
+  rocksdb::PinnableSlice buffer;
+  const auto record = read_record(key, buffer);
+  if (!record) return false;
+  const bool was_live = live(key, *record, now());
+  // An expired value is deleted too: it is garbage either way.
   rocksdb::WriteBatch batch;
   batch.Delete(family_, rocksdb::Slice(key.data(), key.size()));
   engine_.write(batch);
@@ -58,34 +79,35 @@ std::vector<std::optional<std::string>> RocksDBBackend::get_multi(
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), family_);
   std::vector<std::string> bytes;
-  const std::vector<rocksdb::Status> statuses = engine_.db().MultiGet(
-      rocksdb::ReadOptions(), families, slices, &bytes);
+  const std::vector<rocksdb::Status> statuses =
+      engine_.db().MultiGet(rocksdb::ReadOptions(), families, slices, &bytes);
   const TimePoint now = this->now();
-  std::vector<std::optional<std::string>> values;
-  values.reserve(keys.size());
+  std::vector<std::optional<std::string>> values(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) {
-      values.emplace_back();
-      continue;
-    }
+    if (statuses[i].IsNotFound()) continue;
     engine::check_status(statuses[i], "region '" + region_name_ + "': read failed");
-    values.push_back(live_value(keys[i], bytes[i], now));
+    const engine::Record record = decode(keys[i], bytes[i]);
+    if (live(keys[i], record, now)) values[i] = std::string(record.payload);
   }
   return values;
 }
 
 void RocksDBBackend::set_multi(const std::vector<WriteItem>& items) {
   rocksdb::WriteBatch batch;
-  for (const auto& item : items)
-    batch.Put(family_, item.key,
-              engine::encode_record(engine::RecordKind::kValue, item.expires_at,
-                                    item.value));
+  std::vector<std::string_view> keys;
+  keys.reserve(items.size());
+  for (const auto& item : items) {
+    put_value(batch, item.key, item.value, item.expires_at);
+    keys.push_back(item.key);
+  }
+  const auto guards = key_locks_.lock_all(keys);
   engine_.write(batch);
 }
 
 void RocksDBBackend::erase_multi(const std::vector<std::string>& keys) {
   rocksdb::WriteBatch batch;
   for (const auto& key : keys) batch.Delete(family_, key);
+  const auto guards = key_locks_.lock_all(keys);
   engine_.write(batch);
 }
 

@@ -8,11 +8,16 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "engine/record.h"
+#include "lock/lease_record.h"
 #include "regionkv/backend.h"
 
 namespace regionkv {
 
-// Thread-safe. Multi-key writes are one atomic WriteBatch.
+// Thread-safe. Multi-key writes are one atomic WriteBatch. Every write takes
+// the region's key locks for its keys, so a read-check-write elsewhere (a
+// lock, a locked write, the sweeper's delete of an expired record) never
+// interleaves with it.
 class RocksDBBackend : public Backend {
  public:
   RocksDBBackend(engine::Engine& engine, std::string region_name);
@@ -26,19 +31,32 @@ class RocksDBBackend : public Backend {
   void set_multi(const std::vector<WriteItem>& items) override;
   void erase_multi(const std::vector<std::string>& keys) override;
 
- protected:
-  engine::Engine& engine() { return engine_; }
-  rocksdb::ColumnFamilyHandle* family() { return family_; }
-  const std::string& region_name() const { return region_name_; }
-  // The live value among `bytes` read at `key`, decoding with context in
-  // any Corruption message.
-  std::optional<std::string> live_value(std::string_view key,
-                                        std::string_view bytes, TimePoint now);
+  // Locks: compare-and-set on "_lock" + key under the region's key locks
+  // (region/backends/rocksdb_lock_ops.cc).
+  LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
+  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
+  LockedWriteResult set_locked(std::string_view key, std::string_view value,
+                               ExpiresAt expires_at, std::string_view lock_key,
+                               std::uint64_t fencing_token) override;
+  LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
+                                 std::uint64_t fencing_token) override;
 
  private:
+  // The record stored at `key`, decoded (Corruption names the region and
+  // key); nullopt if none. `buffer` holds the bytes the record points into.
+  std::optional<engine::Record> read_record(std::string_view key,
+                                            rocksdb::PinnableSlice& buffer);
+  engine::Record decode(std::string_view key, std::string_view bytes) const;
+  bool live(std::string_view key, const engine::Record& record, TimePoint now) const;
+  // The lease in the lock record at lock_key, if it is live.
+  std::optional<lock::LeaseRecord> live_lease(std::string_view lock_key, TimePoint now);
+  void put_value(rocksdb::WriteBatch& batch, std::string_view key,
+                 std::string_view value, ExpiresAt expires_at);
+
   engine::Engine& engine_;
   const std::string region_name_;
   rocksdb::ColumnFamilyHandle* const family_;
+  engine::Engine::KeyLocks& key_locks_;
 };
 
 }  // namespace regionkv

@@ -1,0 +1,49 @@
+// A fixed set of mutexes picked by key hash: makes a read-check-write on one
+// key atomic within the process without a mutex per key.
+#ifndef REGIONKV_ENGINE_STRIPED_MUTEX_H_
+#define REGIONKV_ENGINE_STRIPED_MUTEX_H_
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+namespace regionkv::engine {
+
+// Thread-safe.
+template <std::size_t kStripes = 1024>
+class StripedMutex {
+ public:
+  std::mutex& for_key(std::string_view key) { return stripes_[index(key)].mutex; }
+
+  // Locks the stripes of every key, each once, in stripe order (so two
+  // callers locking overlapping sets cannot deadlock).
+  template <typename Keys>
+  std::vector<std::unique_lock<std::mutex>> lock_all(const Keys& keys) {
+    std::vector<std::size_t> indices;
+    indices.reserve(std::size(keys));
+    for (const auto& key : keys) indices.push_back(index(key));
+    std::sort(indices.begin(), indices.end());
+    indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+    std::vector<std::unique_lock<std::mutex>> locks;
+    locks.reserve(indices.size());
+    for (std::size_t i : indices) locks.emplace_back(stripes_[i].mutex);
+    return locks;
+  }
+
+ private:
+  static std::size_t index(std::string_view key) {
+    return std::hash<std::string_view>{}(key) % kStripes;
+  }
+  // Padded so neighbouring stripes do not share a cache line.
+  struct alignas(64) Stripe {
+    std::mutex mutex;
+  };
+  std::array<Stripe, kStripes> stripes_;
+};
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_STRIPED_MUTEX_H_
