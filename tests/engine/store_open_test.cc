@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rocksdb/db.h>
+
 #include <fstream>
 
 #include "regionkv/regionkv.h"
@@ -105,6 +107,30 @@ TEST(StoreOpenTest, DirectoryOfOtherFilesIsRefused) {
   EXPECT_THROW(Store::open(dir.sub("photos")), StorageError);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.sub("photos")),
                           fs::directory_iterator()), 1);
+}
+
+TEST(StoreOpenTest, RocksDBDatabaseWithoutFormatMarkerIsRefused) {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("foreign").string(), &raw).ok());
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), "their-key", "their-value").ok());
+    delete raw;
+  }
+  try {
+    Store::open(dir.sub("foreign"));
+    FAIL() << "opened a foreign database";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a regionkv store"), std::string::npos) << e.what();
+  }
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), dir.sub("foreign").string(), &raw).ok());
+  std::string value;
+  EXPECT_TRUE(raw->Get(rocksdb::ReadOptions(), "their-key", &value).ok());
+  EXPECT_TRUE(raw->Get(rocksdb::ReadOptions(), "regionkv.format", &value).IsNotFound());
+  delete raw;
 }
 
 TEST(StoreOpenTest, PowerLossDurabilityWritesAndReads) {

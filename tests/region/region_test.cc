@@ -2,6 +2,9 @@
 // of the spec. Every failed call must leave stored data exactly as it was.
 #include <gtest/gtest.h>
 
+#include <rocksdb/db.h>
+
+#include "engine/engine.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
 
@@ -188,6 +191,27 @@ TEST_P(RegionTest, SetKeyManglerRehashesNoExpiryKeys) {
   region.set_key_mangler({});
   EXPECT_EQ(region.backend().no_expiry_hashed_keys(), std::set<std::string>{"keep"});
   EXPECT_EQ(region.backend().raw_no_expiry_keys(), std::set<std::string>{"keep"});
+}
+
+TEST(RegionCorruptionTest, DamagedRecordIsCorruptionNamingRegionAndKey) {
+  StoreFixture fixture;
+  Region& region = fixture.region("damaged");
+  region.configure(RegionConfig{.enable_key_mangler = false});
+  region.set("k", "value");
+  // Overwrite the stored record with bytes that are not a record.
+  auto& engine = fixture.store->engine();
+  ASSERT_TRUE(engine.db()
+                  .Put(rocksdb::WriteOptions(), engine.column_family("damaged"), "k",
+                       "garbage")
+                  .ok());
+  const std::string message = message_of([&] { region.get("k"); });
+  EXPECT_NE(message.find("damaged"), std::string::npos) << message;
+  EXPECT_NE(message.find("corrupt record"), std::string::npos) << message;
+  EXPECT_THROW(region.get("k"), Corruption);
+  EXPECT_THROW(region.get_multi({"k"}), Corruption);
+  // Other keys are unaffected.
+  region.set("other", "fine");
+  EXPECT_EQ(region.get("other"), "fine");
 }
 
 INSTANTIATE_TEST_SUITE_P(BuiltInStores, RegionTest,
