@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "engine/rocksdb_options.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::engine {
@@ -64,14 +65,10 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   const bool exists = inspect_directory(dir, options.create_if_missing);
 
   std::unique_ptr<Engine> engine(new Engine());
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = false;
-  // Detect a torn or corrupt WAL tail rather than silently dropping writes
-  // that were acknowledged before the damaged point (docs/reliability.md).
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  engine->write_options_.sync = options.durability == Durability::kPowerLoss;
-  engine->write_options_.disableWAL = false;
+  // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
+  const rocksdb::DBOptions db_options = store_db_options(options);
+  engine->family_options_ = store_column_family_options();
+  engine->write_options_ = store_write_options(options.durability);
 
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
   if (exists) {
