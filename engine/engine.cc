@@ -63,6 +63,13 @@ void check_status(const rocksdb::Status& status, std::string_view what) {
 std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
   const bool exists = inspect_directory(dir, options.create_if_missing);
+  if (!exists) {
+    // Created here rather than by RocksDB, which logs an error while it
+    // looks for a directory that is not there yet.
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) refuse(dir, "cannot create the directory: " + ec.message());
+  }
 
   std::unique_ptr<Engine> engine(new Engine());
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
