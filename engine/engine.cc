@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "engine/expiry_compaction_filter.h"
 #include "engine/rocksdb_options.h"
 #include "regionkv/errors.h"
 
@@ -76,6 +77,9 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   const rocksdb::DBOptions db_options = store_db_options(options);
   engine->family_options_ = store_column_family_options();
   engine->write_options_ = store_write_options(options.durability);
+  engine->clock_ = options.time_source
+                       ? std::shared_ptr<const TimeSource>(options.time_source)
+                       : system_time_source();
 
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
   if (exists) {
@@ -85,7 +89,9 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names)
-    descriptors.emplace_back(name, engine->family_options_);
+    descriptors.emplace_back(name, name == rocksdb::kDefaultColumnFamilyName
+                                       ? engine->family_options_
+                                       : engine->region_family_options(name));
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -122,6 +128,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
     if (marker != kFormatMarkerValue)
       refuse(dir, "unsupported regionkv format '" + marker + "'");
   }
+  for (auto& [name, no_expiry_keys] : engine->no_expiry_keys_) no_expiry_keys->load(*raw);
   return engine;
 }
 
@@ -146,8 +153,10 @@ Engine::Family& Engine::family(const std::string& region) {
   auto it = families_.find(region);
   if (it != families_.end()) return it->second;
   Family created;
-  check_status(db_->CreateColumnFamily(family_options_, region, &created.handle),
+  check_status(db_->CreateColumnFamily(region_family_options(region), region,
+                                       &created.handle),
                "cannot create column family for region '" + region + "'");
+  no_expiry_keys_.at(region)->load(*db_);
   return families_.emplace(region, std::move(created)).first->second;
 }
 
@@ -173,6 +182,20 @@ FencingCounter& Engine::fencing_counter(const std::string& region) {
   Family& f = family(region);
   if (!f.fencing) f.fencing = std::make_unique<FencingCounter>(*db_, region);
   return *f.fencing;
+}
+
+NoExpiryKeys& Engine::no_expiry_keys(const std::string& region) {
+  std::lock_guard lock(families_mutex_);
+  family(region);
+  return *no_expiry_keys_.at(region);
+}
+
+rocksdb::ColumnFamilyOptions Engine::region_family_options(const std::string& region) {
+  auto& no_expiry_keys = no_expiry_keys_[region];
+  if (!no_expiry_keys) no_expiry_keys = std::make_shared<NoExpiryKeys>(region);
+  rocksdb::ColumnFamilyOptions options = family_options_;
+  add_expiry_options(options, clock_, no_expiry_keys);
+  return options;
 }
 
 std::vector<std::string> Engine::region_names() const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/fencing_counter.h"
+#include "engine/no_expiry_keys.h"
 #include "engine/striped_mutex.h"
 #include "regionkv/store.h"
 
@@ -50,6 +51,9 @@ class Engine {
   using KeyLocks = StripedMutex<1024>;
   KeyLocks& key_locks(const std::string& region);
   FencingCounter& fencing_counter(const std::string& region);
+  // The region's hashed no-expiry keys as the sweeper and the compaction
+  // filter see them (engine/no_expiry_keys.h). Created with the column family.
+  NoExpiryKeys& no_expiry_keys(const std::string& region);
 
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
@@ -73,9 +77,16 @@ class Engine {
     std::unique_ptr<FencingCounter> fencing;  // created on first use
   };
   Family& family(const std::string& region);  // REQUIRES: families_mutex_ held
+  // family_options_ plus the region's expiry compaction filter.
+  // REQUIRES: families_mutex_ held (or open() running).
+  rocksdb::ColumnFamilyOptions region_family_options(const std::string& region);
 
   mutable std::mutex families_mutex_;
   std::map<std::string, Family, std::less<>> families_;  // guarded by families_mutex_
+  // Per region, from before its column family opens (its compaction filter
+  // holds it); guarded by families_mutex_.
+  std::map<std::string, std::shared_ptr<NoExpiryKeys>, std::less<>> no_expiry_keys_;
+  std::shared_ptr<const TimeSource> clock_;  // the store's; for the filter
 };
 
 // Throws StorageError carrying `what` and the status, unless it is ok().

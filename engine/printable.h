@@ -16,6 +16,18 @@ std::string printable(std::string_view bytes, std::size_t max_bytes = 256);
 // tab and newline.
 bool is_printable_utf8(std::string_view bytes);
 
+// True if `bytes` is valid UTF-8 (control characters allowed).
+bool is_valid_utf8(std::string_view bytes);
+
+// A one-line preview for people: printable UTF-8 text as is (tab and newline
+// shown as \t and \n), anything else as printable() renders it. Input longer
+// than `max_bytes` is cut (at a character boundary) and followed by
+// "... (N bytes)", N the full length.
+std::string preview(std::string_view bytes, std::size_t max_bytes);
+
+// RFC 4648 base64, with padding.
+std::string base64(std::string_view bytes);
+
 }  // namespace regionkv::engine
 
 #endif  // REGIONKV_ENGINE_PRINTABLE_H_

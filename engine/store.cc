@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/engine.h"
+#include "engine/sweeper.h"
 
 namespace regionkv {
 
@@ -16,7 +17,40 @@ struct Store::Impl {
 
   std::mutex regions_mutex;
   std::map<std::string, std::unique_ptr<Region>, std::less<>> regions;  // guarded
+  // Stopped first when the store closes: it reaches into regions and engine.
+  std::unique_ptr<engine::Sweeper> sweeper;
+
+  // Every column family of the store, then the backend of every configured
+  // region (a no-op for those whose records live in a column family).
+  std::vector<engine::SweepTarget> sweep_targets();
 };
+
+std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
+  // Ids sort by region name, then kind; region names hold no NUL.
+  const auto id = [](const std::string& region, std::string_view kind) {
+    return region + '\0' + std::string(kind);
+  };
+  std::vector<engine::SweepTarget> targets;
+  for (const std::string& name : engine->region_names()) {
+    targets.push_back(engine::SweepTarget{
+        id(name, "column family"), "region '" + name + "' (its column family)",
+        [this, name](TimePoint now, std::string_view resume_from, engine::SteadyTime deadline) {
+          return engine::sweep_column_family(*engine, name, now, resume_from, deadline);
+        }});
+  }
+  std::lock_guard lock(regions_mutex);
+  for (const auto& [name, region] : regions) {
+    if (!region->configured()) continue;
+    Backend* backend = &region->backend();
+    targets.push_back(engine::SweepTarget{
+        id(name, "backend"),
+        "region '" + name + "' (backing store '" + region->config().backing_store + "')",
+        [backend](TimePoint now, std::string_view resume_from, engine::SteadyTime deadline) {
+          return backend->sweep_expired(now, resume_from, deadline);
+        }});
+  }
+  return targets;
+}
 
 namespace {
 
@@ -43,12 +77,18 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir,
                     : system_time_source();
   impl->engine = engine::Engine::open(dir, options);
   impl->options = std::move(options);
+  Impl* state = impl.get();
+  impl->sweeper = std::make_unique<engine::Sweeper>(engine::Sweeper::Options{
+      state->options.sweep_interval, state->clock,
+      [state] { return state->sweep_targets(); }, state->options.sweep_error_log});
+  if (state->options.sweep_interval.count() > 0) state->sweeper->start();
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Store::~Store() {
+  impl_->sweeper.reset();
   // Regions (and their backends) go before the engine they write to.
   impl_->regions.clear();
   impl_->engine.reset();
@@ -69,7 +109,9 @@ std::vector<std::string> Store::region_names() const {
   return impl_->engine->region_names();
 }
 
-std::size_t Store::sweep_now() { return 0; }
+std::size_t Store::sweep_now() { return impl_->sweeper->run_full_pass(); }
+
+SweepStats Store::sweep_stats() const { return impl_->sweeper->stats(); }
 
 const std::filesystem::path& Store::directory() const { return impl_->directory; }
 const StoreOptions& Store::options() const { return impl_->options; }

@@ -39,6 +39,12 @@ bool carries(Backend& backend, std::string_view lock_key, std::uint64_t token) {
   return lease && lease->fencing_token == token;
 }
 
+// The record carries `token` and its holder may still write (the time rule).
+bool allows_write(Backend& backend, std::string_view lock_key, std::uint64_t token) {
+  const auto lease = current_lease(backend, lock_key);
+  return lease && lease->fencing_token == token && lease->allows_write_at(backend.now());
+}
+
 }  // namespace
 
 Backend::Backend() : default_lock_state_(std::make_shared<DefaultLockState>()) {}
@@ -80,7 +86,7 @@ LockedWriteResult Backend::set_locked(std::string_view key, std::string_view val
                                       std::string_view lock_key,
                                       std::uint64_t fencing_token) {
   std::lock_guard guard(default_lock_state().stripes.for_key(lock_key));
-  if (!carries(*this, lock_key, fencing_token)) return LockedWriteResult::kLockLost;
+  if (!allows_write(*this, lock_key, fencing_token)) return LockedWriteResult::kLockLost;
   set(key, value, expires_at);
   return LockedWriteResult::kApplied;
 }
@@ -89,7 +95,7 @@ LockedWriteResult Backend::erase_locked(std::string_view key,
                                         std::string_view lock_key,
                                         std::uint64_t fencing_token) {
   std::lock_guard guard(default_lock_state().stripes.for_key(lock_key));
-  if (!carries(*this, lock_key, fencing_token)) return LockedWriteResult::kLockLost;
+  if (!allows_write(*this, lock_key, fencing_token)) return LockedWriteResult::kLockLost;
   return erase(key) ? LockedWriteResult::kApplied : LockedWriteResult::kKeyAbsent;
 }
 

@@ -16,14 +16,31 @@ bool LeaseRecord::expired_at(TimePoint now) const {
   return end && now >= *end;
 }
 
+bool lease_allows_write(const std::optional<TimePoint>& lease_ends, TimePoint now) {
+  // lock_timeout = lease - kLeaseMargin, so now + kLeaseMargin <=
+  // acquired_at + lock_timeout reads now + 2 * kLeaseMargin <= lease end.
+  return !lease_ends || engine::add_saturating(now, 2 * kLeaseMargin) <= *lease_ends;
+}
+
+bool LeaseRecord::allows_write_at(TimePoint now) const {
+  return lease_allows_write(ends(), now);
+}
+
+namespace {
+
+void put_u64(char* out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (8 * i));
+}
+
+}  // namespace
+
 std::string encode_lease(const LeaseRecord& lease) {
-  std::string out;
-  out.reserve(kLeaseRecordSize);
-  engine::append_u64(out, lease.fencing_token);
-  engine::append_u64(out, static_cast<std::uint64_t>(
-                              engine::to_unix_ms(lease.acquired_at)));
-  engine::append_u64(out, static_cast<std::uint64_t>(lease.lease.count()));
-  return out;
+  // Into a fixed buffer: the compiler turns each put_u64 into one store.
+  char bytes[kLeaseRecordSize];
+  put_u64(bytes, lease.fencing_token);
+  put_u64(bytes + 8, static_cast<std::uint64_t>(engine::to_unix_ms(lease.acquired_at)));
+  put_u64(bytes + 16, static_cast<std::uint64_t>(lease.lease.count()));
+  return std::string(bytes, kLeaseRecordSize);
 }
 
 LeaseRecord decode_lease(std::string_view bytes) {

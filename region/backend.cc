@@ -33,6 +33,11 @@ void Backend::erase_multi(const std::vector<std::string>& keys) {
   for (const auto& key : keys) erase(key);
 }
 
+SweepProgress Backend::sweep_expired(TimePoint /*now*/, std::string_view /*resume_from*/,
+                                     std::chrono::steady_clock::time_point /*deadline*/) {
+  return {};  // nothing kept that the sweeper could reach
+}
+
 std::size_t Backend::max_value_size() const { return std::size_t{64} << 20; }
 std::size_t Backend::max_key_size() const { return std::size_t{64} << 10; }
 

@@ -53,6 +53,11 @@ LockedWriteResult ProxyBackend::erase_locked(std::string_view key,
   return proxied().erase_locked(key, lock_key, fencing_token);
 }
 
+SweepProgress ProxyBackend::sweep_expired(TimePoint now, std::string_view resume_from,
+                                          std::chrono::steady_clock::time_point deadline) {
+  return proxied().sweep_expired(now, resume_from, deadline);
+}
+
 KeyMangler ProxyBackend::native_key_mangler() const {
   return proxied().native_key_mangler();
 }

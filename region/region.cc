@@ -20,9 +20,10 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// A locked write must finish this long before the lease runs out, and the
-// lease is this much longer than lock_timeout (the seed's 1-second overlap).
-constexpr milliseconds kLeaseMargin{1000};
+// A locked write must finish this long before lock_timeout is reached, and
+// the lease is this much longer than lock_timeout (the seed's 1-second
+// overlap).
+using lock::kLeaseMargin;
 // Durations beyond this are rejected: they would overflow time arithmetic.
 constexpr milliseconds kLongestDuration = std::chrono::hours(24 * 365 * 100);
 // Backoff between lock attempts: doubling from kFirstBackoff up to
@@ -48,6 +49,13 @@ void validate(const RegionConfig& config) {
   if (config.expire_time &&
       (config.expire_time->count() <= 0 || *config.expire_time > kLongestDuration))
     throw std::invalid_argument("expire_time must be positive and at most 100 years");
+}
+
+// Why the backing store refused a locked write: its atomic step found
+// another token, or the time rule no longer holding.
+std::string lost_lock(const Lock& lock) {
+  return ": the lock was lost: taken over, or its lease is (nearly) spent "
+         "(fencing token " + std::to_string(lock.fencing_token()) + ")";
 }
 
 std::chrono::nanoseconds jittered_backoff(int attempt) {
@@ -99,8 +107,7 @@ void Region::configure(RegionConfig config) {
   backend->set_no_expiry_keys(config.no_expiry_keys);
 
   auto state = std::make_unique<Configured>();
-  state->lease = config.lock_timeout.count() == 0 ? milliseconds(0)
-                                                  : config.lock_timeout + kLeaseMargin;
+  state->lease = lock::lease_for(config.lock_timeout);
   state->config = std::move(config);
   state->backend = std::move(backend);
   owned_state_ = std::move(state);
@@ -249,8 +256,7 @@ void Region::set(std::string_view key, std::string_view value, const Lock& lock)
   if (!check_lock(s, lock, key)) return s.backend->set(stored, value, expiry_for(s, stored));
   if (s.backend->set_locked(stored, value, expiry_for(s, stored), lock.record_key_,
                             lock.fencing_token_) == LockedWriteResult::kLockLost)
-    throw LockTimeout(describe(key) + ": the lock was taken over (fencing token " +
-                      std::to_string(lock.fencing_token_) + " no longer holds it)");
+    throw LockTimeout(describe(key) + lost_lock(lock));
 }
 
 void Region::erase(std::string_view key, const Lock& lock) {
@@ -266,8 +272,7 @@ void Region::erase(std::string_view key, const Lock& lock) {
     case LockedWriteResult::kKeyAbsent:
       throw NotFound(describe(key) + ": not found");
     case LockedWriteResult::kLockLost:
-      throw LockTimeout(describe(key) + ": the lock was taken over (fencing token " +
-                        std::to_string(lock.fencing_token_) + " no longer holds it)");
+      throw LockTimeout(describe(key) + lost_lock(lock));
   }
 }
 
@@ -279,14 +284,21 @@ Lock Region::get_lock(std::string_view key) {
     return Lock(this, std::string(key), std::move(record_key),
                 engine::truncate_to_ms(clock->now()), 0);
 
+  // Registered as a waiter from the first failed attempt on, so that the
+  // uncontended path stays free of shared writes (lock/lock_waiters.h).
+  std::optional<lock::LockWaiters::Ticket> waiting;
   for (int attempt = 0;; ++attempt) {
-    const std::uint64_t generation = s.waiters.generation(record_key);
+    std::uint64_t generation = waiting ? waiting->generation() : 0;
     const LockAttempt result =
         s.backend->try_lock(record_key, LeaseTerms{clock->now(), s.lease});
     if (result.grant)
       return Lock(this, std::string(key), std::move(record_key),
                   result.grant->acquired_at, result.grant->fencing_token);
     if (attempt + 1 >= s.config.max_lock_attempts) break;
+    if (!waiting) {
+      waiting.emplace(s.waiters.enter(record_key));
+      generation = waiting->generation();
+    }
 
     std::chrono::nanoseconds pause = jittered_backoff(attempt);
     if (result.holder_lease_ends) {
@@ -295,7 +307,7 @@ Lock Region::get_lock(std::string_view key) {
       pause = std::max(std::chrono::nanoseconds(0),
                        std::min(pause, std::chrono::duration_cast<std::chrono::nanoseconds>(remaining)));
     }
-    s.waiters.wait(record_key, generation, pause);
+    waiting->wait(generation, pause);
   }
   throw LockUnavailable(describe(key) + ": maximum lock attempts (" +
                         std::to_string(s.config.max_lock_attempts) + ") reached");
@@ -303,7 +315,8 @@ Lock Region::get_lock(std::string_view key) {
 
 void Region::release(Lock& lock) {
   const Configured& s = state();
-  if (s.config.locking) s.backend->unlock(lock.record_key_, lock.fencing_token_);
+  if (!s.config.locking) return;
+  s.backend->unlock(lock.record_key_, lock.fencing_token_);
   s.waiters.notify(lock.record_key_);
 }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "region/backend_registry.h"
+#include "region/backends/memcached/memcached_builtin.h"
 #include "region/backends/rocksdb_backend.h"
 #include "regionkv/memory_backend.h"
 
@@ -18,6 +19,7 @@ struct Registries {
 Registries& registries() {
   static Registries* instance = [] {
     auto* r = new Registries();  // never destroyed: used until exit
+    r->backends["memcached"] = memcached::make_memcached_backend;
     r->backends["memory"] = [](const registry::BackendContext& context) {
       return std::make_unique<MemoryBackend>(context.config);
     };

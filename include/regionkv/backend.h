@@ -61,6 +61,14 @@ struct LockAttempt {
   std::optional<TimePoint> holder_lease_ends;
 };
 
+// How far one Backend::sweep_expired call got.
+struct SweepProgress {
+  std::size_t removed = 0;  // records removed by this call
+  // The stored key the next call resumes from; nullopt once the backend has
+  // been swept to its end.
+  std::optional<std::string> resume_from;
+};
+
 // The outcome of a locked write.
 enum class LockedWriteResult {
   kApplied,    // the lock record carried the token and the write was made
@@ -118,6 +126,23 @@ class Backend {
   virtual LockedWriteResult erase_locked(std::string_view key,
                                          std::string_view lock_key,
                                          std::uint64_t fencing_token);
+
+  // ---- Sweeping ----------------------------------------------------------
+
+  // Called by the store's sweeper for a backend that keeps its records
+  // outside the store's RocksDB: removes records that are expired at `now`
+  // (values past their expiry, no-expiry keys spared, and lock records whose
+  // lease has run out), visiting stored keys in order from `resume_from`
+  // ("": the first), and returns soon after `deadline` with where to resume.
+  // Each removal must re-check its record atomically with the delete, so a
+  // value rewritten meanwhile is never lost; calls may overlap each other and
+  // every other call. May throw: the sweeper logs the error and retries on
+  // its next pass.
+  // Default: nothing to sweep (a store that expires records itself, such as
+  // memcached). The memory store implements it. The rocksdb store keeps the
+  // default: the sweeper reaches every column family of the store directly.
+  virtual SweepProgress sweep_expired(TimePoint now, std::string_view resume_from,
+                                      std::chrono::steady_clock::time_point deadline);
 
   // ---- Key mangling ------------------------------------------------------
 
@@ -183,6 +208,8 @@ class ProxyBackend : public Backend {
   LockedWriteResult erase_locked(std::string_view key,
                                  std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
+  SweepProgress sweep_expired(TimePoint now, std::string_view resume_from,
+                              std::chrono::steady_clock::time_point deadline) override;
   KeyMangler native_key_mangler() const override;
   bool use_backend_key_mangler() const override;
   void set_key_mangler(KeyMangler mangler) override;

@@ -16,8 +16,10 @@
 
 #include "regionkv/backend.h"
 #include "regionkv/errors.h"
+#include "regionkv/inspect.h"
 #include "regionkv/key_mangler.h"
 #include "regionkv/lock.h"
+#include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
 #include "regionkv/region.h"
 #include "regionkv/region_config.h"

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +35,29 @@ struct StoreOptions {
   std::chrono::milliseconds sweep_interval{1000};
   // null: the system clock.
   std::shared_ptr<TimeSource> time_source;
+  // Receives one line for each failed sweep of a region (the sweeper goes on
+  // and retries it on its next pass). Called from the sweeping thread. null:
+  // the line goes to stderr.
+  std::function<void(std::string_view message)> sweep_error_log;
+};
+
+// What the sweeper has done since the store was opened: the background
+// sweeper and sweep_now() together. docs/expiry.md describes the sweeper.
+struct SweepStats {
+  // Expired records removed: values past their expiry and lock records whose
+  // lease had run out.
+  std::uint64_t records_swept = 0;
+  // Passes run, and how many of them stopped at their time budget (a
+  // background pass may use 10% of sweep_interval; the next one resumes
+  // where it stopped).
+  std::uint64_t passes = 0;
+  std::uint64_t passes_cut_short = 0;
+  // Wall time of the most recent pass; zero before the first.
+  std::chrono::microseconds last_pass_duration{0};
+  // Failed sweeps of a region (each logged, then retried next pass), and the
+  // message of the latest; empty if none.
+  std::uint64_t errors = 0;
+  std::string last_error;
 };
 
 namespace engine {
@@ -63,8 +88,14 @@ class Store {
   // RocksDB-backed regions in the store, sorted.
   std::vector<std::string> region_names() const;
 
-  // One synchronous sweep pass over every region; returns records removed.
+  // One synchronous sweep pass over every region, without a time budget:
+  // removes every record expired by now (no-expiry keys spared), including
+  // lock records whose lease has run out, from RocksDB regions configured in
+  // this process or not and from configured memory regions. Returns records
+  // removed. Runs in the caller's thread; safe while writers and the
+  // background sweeper run.
   std::size_t sweep_now();
+  SweepStats sweep_stats() const;
 
   const std::filesystem::path& directory() const;
   const StoreOptions& options() const;

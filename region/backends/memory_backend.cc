@@ -61,6 +61,35 @@ void MemoryBackend::erase_multi(const std::vector<std::string>& keys) {
   }
 }
 
+SweepProgress MemoryBackend::sweep_expired(TimePoint now, std::string_view resume_from,
+                                           std::chrono::steady_clock::time_point deadline) {
+  SweepProgress progress;
+  std::string next(resume_from);
+  for (;;) {
+    {
+      // Check and erase under one hold of the mutex: a value rewritten since
+      // is live, and stays.
+      std::lock_guard lock(mutex_);
+      auto it = entries_.lower_bound(next);
+      for (std::size_t examined = 0; it != entries_.end() && examined < kSweepBatch;
+           ++examined) {
+        if (live(it->first, it->second, now)) {
+          ++it;
+        } else {
+          it = entries_.erase(it);
+          ++progress.removed;
+        }
+      }
+      if (it == entries_.end()) return progress;
+      next = it->first;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      progress.resume_from = std::move(next);
+      return progress;
+    }
+  }
+}
+
 bool MemoryBackend::holds_record(std::string_view stored_key) const {
   std::lock_guard lock(mutex_);
   return entries_.find(stored_key) != entries_.end();

@@ -11,7 +11,10 @@ RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
     : engine_(engine),
       region_name_(std::move(region_name)),
       family_(engine.column_family(region_name_)),
-      key_locks_(engine.key_locks(region_name_)) {}
+      key_locks_(engine.key_locks(region_name_)),
+      fencing_(engine.fencing_counter(region_name_)) {
+  load_leases();
+}
 
 engine::Record RocksDBBackend::decode(std::string_view key,
                                       std::string_view bytes) const {

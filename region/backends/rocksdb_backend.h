@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
+#include "lock/lease_table.h"
 #include "regionkv/backend.h"
 
 namespace regionkv {
@@ -41,6 +42,12 @@ class RocksDBBackend : public Backend {
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
 
+  // Also keep the engine's copy of the hashed no-expiry keys (what the
+  // sweeper and the compaction filter spare) in step, and persisted
+  // (region/backends/rocksdb_no_expiry_keys.cc).
+  void set_key_mangler(KeyMangler mangler) override;
+  void set_no_expiry_keys(std::set<std::string> raw_keys) override;
+
  private:
   // The record stored at `key`, decoded (Corruption names the region and
   // key); nullopt if none. `buffer` holds the bytes the record points into.
@@ -48,8 +55,13 @@ class RocksDBBackend : public Backend {
                                             rocksdb::PinnableSlice& buffer);
   engine::Record decode(std::string_view key, std::string_view bytes) const;
   bool live(std::string_view key, const engine::Record& record, TimePoint now) const;
-  // The lease in the lock record at lock_key, if it is live.
-  std::optional<lock::LeaseRecord> live_lease(std::string_view lock_key, TimePoint now);
+  // Lock records (region/backends/rocksdb_lock_ops.cc): loads leases_ from
+  // the column family; throws Corruption for a lock record found unreadable
+  // then; whether lock_key carries the token and allows a write at now.
+  void load_leases();
+  void check_lock_readable(std::string_view lock_key) const;
+  bool lock_allows_write(std::string_view lock_key, std::uint64_t fencing_token,
+                         TimePoint now) const;
   void put_value(rocksdb::WriteBatch& batch, std::string_view key,
                  std::string_view value, ExpiresAt expires_at);
 
@@ -57,6 +69,15 @@ class RocksDBBackend : public Backend {
   const std::string region_name_;
   rocksdb::ColumnFamilyHandle* const family_;
   engine::Engine::KeyLocks& key_locks_;
+  engine::FencingCounter& fencing_;
+  // The region's lock records, mirrored (lock/lease_table.h); each key's
+  // entry changes only under its stripe of key_locks_, with its record.
+  lock::LeaseTable leases_;
+  // Lock records that failed to decode at load; fixed after construction.
+  std::set<std::string, std::less<>> unreadable_locks_;
+  // Serialises changes of the no-expiry keys (engine::NoExpiryKeys::replace).
+  std::mutex no_expiry_change_mutex_;
+  bool no_expiry_keys_set_ = false;  // guarded by no_expiry_change_mutex_
 };
 
 }  // namespace regionkv

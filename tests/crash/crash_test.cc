@@ -54,6 +54,12 @@ class CrashHarness {
                                       durability_ == Durability::kPowerLoss ? "power-loss"
                                                                             : "process-crash");
     ASSERT_GT(writer, 0);
+    // Slow builds (sanitizers, fsync on a busy disk) take a while to open the
+    // store: start the kill timer once the writer has logged something.
+    for (int waited = 0; waited < 3000 && (!std::filesystem::exists(log) ||
+                                           std::filesystem::file_size(log) == 0);
+         ++waited)
+      std::this_thread::sleep_for(milliseconds(10));
     std::this_thread::sleep_for(milliseconds(150 + random_() % 350));
     kill(writer, SIGKILL);
     int status = 0;

@@ -12,7 +12,8 @@ lines=$(wc -l < "$work/example.cc")
 [[ $lines -ge 10 ]] || { echo "README example not found"; exit 1; }
 rm -rf /tmp/regionkv-readme
 c++ -std=c++20 -I"$source_dir/include" "$work/example.cc" \
-    "$build_dir/libregionkv.a" -lrocksdb -o "$work/example"
+    "$build_dir/libregionkv.a" -lrocksdb $(pkg-config --libs libmemcached) \
+    -o "$work/example"
 output=$("$work/example")
 echo "$output"
 [[ "$output" == *'{"user": "alice"}'*revoked* ]]

@@ -1,0 +1,121 @@
+// Inspecting a store from outside its owner: what the dump tool shows.
+//
+//   regionkv::InspectOptions options;
+//   options.region = "tokens";
+//   regionkv::StoreSnapshot snapshot = regionkv::inspect_store(dir, options);
+//   for (const auto& record : snapshot.regions[0].records) ...
+//
+// inspect_store reads the store as a RocksDB secondary instance: it works
+// while another process has the store open (and keeps writing), sees every
+// write acknowledged before it starts, and never writes into the store
+// directory. The secondary instance keeps its own files in a scratch
+// directory under the system temp directory (std::filesystem::
+// temp_directory_path(), so $TMPDIR), removed before inspect_store returns or
+// throws.
+//
+// The snapshot holds every listed record in memory: for a very large store,
+// set InspectOptions::limit (counts and stored bytes are still complete).
+//
+// It reads stored records as they are: keys are the stored (mangled) keys, and
+// a region's configuration (its no-expiry keys, its expire_time) is unknown
+// to it, so expiry is the one each record carries.
+#ifndef REGIONKV_INSPECT_H_
+#define REGIONKV_INSPECT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "regionkv/errors.h"
+#include "regionkv/time_source.h"
+
+namespace regionkv {
+
+// The directory holds no regionkv store: it is missing, is not a directory,
+// holds no RocksDB database, or a RocksDB database without the regionkv format
+// marker. Reading a store that exists but fails (permissions, I/O, an
+// unsupported format version) is a StorageError instead.
+class NotAStore : public Error {
+ public:
+  using Error::Error;
+};
+
+struct InspectOptions {
+  // Only this region. Default: every region. A region the store does not
+  // hold throws NotFound (the message lists the regions it does hold).
+  std::optional<std::string> region;
+  // Only lock records: RegionSnapshot::records stays empty.
+  bool locks_only = false;
+  // Also list value records whose expiry has passed (hidden by default, as
+  // reads hide them). Lock records are always listed, whatever their lease.
+  bool include_expired = false;
+  // At most this many records, and this many locks, per region (in stored
+  // key order). Default: no limit. Counts are never limited.
+  std::optional<std::size_t> limit;
+  // The time expiry and leases are judged against. Default: the system clock
+  // when inspect_store is called.
+  std::optional<TimePoint> now;
+};
+
+// A value record.
+struct InspectedRecord {
+  std::string key;                      // stored, i.e. mangled
+  std::string value;                    // the value's bytes
+  std::optional<TimePoint> expires_at;  // nullopt: never expires
+  bool expired = false;                 // expires_at <= now
+};
+
+// A lock record ("_lock" + the stored key it protects).
+struct InspectedLock {
+  std::string key;  // the protected stored key, without the "_lock" prefix
+  std::uint64_t fencing_token = 0;
+  TimePoint acquired_at;                // millisecond precision
+  std::chrono::milliseconds lease{0};   // 0: never runs out
+  std::optional<TimePoint> lease_ends;  // acquired_at + lease; nullopt if never
+  bool lease_expired = false;           // lease_ends <= now: free to take over
+};
+
+// A record that fails validation. Inspection goes on past it: a dump is most
+// needed when something is wrong.
+struct CorruptRecord {
+  std::string key;     // as stored, including any "_lock" prefix
+  std::string reason;  // e.g. "corrupt record: checksum mismatch"
+};
+
+struct RegionSnapshot {
+  std::string name;
+  // Every value record live at `now`, and every expired one.
+  std::size_t live_record_count = 0;
+  std::size_t expired_record_count = 0;
+  std::size_t lock_count = 0;
+  // Keys plus encoded records (headers included) of everything the region's
+  // column family holds: values, expired values, locks and corrupt records.
+  // The logical size, before RocksDB's compression and overheads.
+  std::uint64_t stored_bytes = 0;
+
+  // In stored key order, filtered and limited per InspectOptions.
+  std::vector<InspectedRecord> records;
+  std::vector<InspectedLock> locks;
+  std::vector<CorruptRecord> corrupt;  // never limited
+};
+
+struct StoreSnapshot {
+  TimePoint now;                        // what expiry was judged against
+  std::vector<RegionSnapshot> regions;  // sorted by name
+};
+
+// Reads the store in `dir` without changing it; see the top of this file.
+// Throws NotAStore, NotFound (options.region is not in the store),
+// StorageError (the directory cannot be read, the scratch directory cannot be
+// made, RocksDB fails) or Corruption (RocksDB's own files are damaged); a
+// damaged regionkv record is listed in RegionSnapshot::corrupt instead.
+// Thread-safe.
+StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options = {});
+
+}  // namespace regionkv
+
+#endif  // REGIONKV_INSPECT_H_

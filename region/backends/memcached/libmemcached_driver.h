@@ -1,0 +1,52 @@
+// The built-in "libmemcached" driver: libmemcached clients from a pool, one
+// per calling thread at a time.
+#ifndef REGIONKV_REGION_BACKENDS_MEMCACHED_LIBMEMCACHED_DRIVER_H_
+#define REGIONKV_REGION_BACKENDS_MEMCACHED_LIBMEMCACHED_DRIVER_H_
+
+#include <memory>
+
+#include "region/backends/memcached/client_pool.h"
+#include "region/backends/memcached/libmemcached_options.h"
+#include "regionkv/memcached.h"
+
+namespace regionkv::memcached {
+
+inline constexpr const char* kLibmemcachedDriverName = "libmemcached";
+
+// Thread-safe. Any failure other than the expected answers (miss, exists,
+// not stored) frees the client that saw it, so no later call reads a reply
+// meant for an earlier one, and throws StorageError naming the server.
+class LibmemcachedDriver final : public MemcachedDriver {
+ public:
+  explicit LibmemcachedDriver(const LibmemcachedOptions& options);
+
+  std::optional<MemcachedItem> get(std::string_view key) override;
+  std::vector<std::optional<std::string>> get_multi(const std::vector<std::string>& keys) override;
+  void set(std::string_view key, std::string_view value, MemcachedExpiry expiry) override;
+  bool add(std::string_view key, std::string_view value, MemcachedExpiry expiry) override;
+  CasResult cas(std::string_view key, std::string_view value, MemcachedExpiry expiry,
+                std::uint64_t cas) override;
+  // A CAS write of an already expired item: memcached has no conditional
+  // delete in the ASCII protocol, and an expired item reads as absent.
+  CasResult cas_erase(std::string_view key, std::uint64_t cas) override;
+  bool erase(std::string_view key) override;
+  std::uint64_t increment(std::string_view key, std::uint64_t delta,
+                          std::uint64_t initial) override;
+  // One round trip: the add is sent without asking for a reply ("noreply"),
+  // and the get that follows on the same connection sees its outcome.
+  std::optional<MemcachedItem> add_and_get(std::string_view key, std::string_view value,
+                                           MemcachedExpiry expiry) override;
+  bool accepts_any_key_bytes() const override { return binary_protocol_; }
+
+ private:
+  ClientPool pool_;
+  const bool binary_protocol_;
+};
+
+// The factory registered as "libmemcached": reads the options from
+// config.backend_args.
+std::unique_ptr<MemcachedDriver> make_libmemcached_driver(const RegionConfig& config);
+
+}  // namespace regionkv::memcached
+
+#endif  // REGIONKV_REGION_BACKENDS_MEMCACHED_LIBMEMCACHED_DRIVER_H_

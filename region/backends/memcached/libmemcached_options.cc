@@ -1,0 +1,154 @@
+#include "region/backends/memcached/libmemcached_options.h"
+
+#include <charconv>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+
+namespace regionkv::memcached {
+namespace {
+
+constexpr std::string_view kDefaultUrl = "127.0.0.1:11211";
+// A timeout must be positive (libmemcached reads 0 as "fail at once") and
+// below an hour (beyond that a caller would rather see a hang).
+constexpr std::int64_t kLongestTimeoutMs = std::int64_t{60} * 60 * 1000;
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+std::int64_t parse_integer(std::string_view text, std::string_view what) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty())
+    throw std::invalid_argument("memcached: " + std::string(what) + " '" + std::string(text) +
+                                "' is not a whole number");
+  return value;
+}
+
+ServerAddress parse_server(std::string_view entry) {
+  ServerAddress server;
+  std::string_view host = entry;
+  std::string_view port;
+  if (!entry.empty() && entry.front() == '[') {  // [IPv6]:port
+    const auto close = entry.find(']');
+    if (close == std::string_view::npos)
+      throw std::invalid_argument("memcached: unclosed '[' in server '" + std::string(entry) + "'");
+    host = entry.substr(1, close - 1);
+    const std::string_view rest = entry.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':')
+        throw std::invalid_argument("memcached: bad server '" + std::string(entry) + "'");
+      port = rest.substr(1);
+    }
+  } else if (const auto colon = entry.rfind(':'); colon != std::string_view::npos) {
+    host = entry.substr(0, colon);
+    port = entry.substr(colon + 1);
+  }
+  if (host.empty())
+    throw std::invalid_argument("memcached: server '" + std::string(entry) + "' has no host");
+  server.host = std::string(host);
+  if (!port.empty() || entry.back() == ':') {
+    const std::int64_t number = parse_integer(port, "port");
+    if (number < 1 || number > 65535)
+      throw std::invalid_argument("memcached: port " + std::string(port) + " is out of range");
+    server.port = static_cast<std::uint16_t>(number);
+  }
+  return server;
+}
+
+std::chrono::milliseconds parse_timeout(const std::map<std::string, std::string>& args,
+                                        const std::string& name,
+                                        std::chrono::milliseconds fallback) {
+  const auto it = args.find(name);
+  if (it == args.end()) return fallback;
+  const std::int64_t ms = parse_integer(trim(it->second), name);
+  if (ms < 1 || ms > kLongestTimeoutMs)
+    throw std::invalid_argument("memcached: " + name + " must be between 1 and " +
+                                std::to_string(kLongestTimeoutMs));
+  return std::chrono::milliseconds(ms);
+}
+
+void set_behavior(memcached_st* client, memcached_behavior_t flag, std::uint64_t value) {
+  const memcached_return_t rc = memcached_behavior_set(client, flag, value);
+  if (rc != MEMCACHED_SUCCESS)
+    throw std::invalid_argument(std::string("memcached: libmemcached refused a setting: ") +
+                                memcached_strerror(client, rc));
+}
+
+}  // namespace
+
+std::string ServerAddress::to_string() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::vector<ServerAddress> parse_server_list(const std::string& url) {
+  std::vector<ServerAddress> servers;
+  std::set<std::string> seen;
+  std::string_view rest = url;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view entry = trim(rest.substr(0, comma));
+    if (entry.empty()) throw std::invalid_argument("memcached: empty server in url '" + url + "'");
+    ServerAddress server = parse_server(entry);
+    if (!seen.insert(server.to_string()).second)
+      throw std::invalid_argument("memcached: server " + server.to_string() +
+                                  " is listed twice in url '" + url + "'");
+    servers.push_back(std::move(server));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return servers;
+}
+
+LibmemcachedOptions parse_libmemcached_options(
+    const std::map<std::string, std::string>& backend_args) {
+  LibmemcachedOptions options;
+  const auto url = backend_args.find("url");
+  options.servers =
+      parse_server_list(url == backend_args.end() ? std::string(kDefaultUrl) : url->second);
+  options.connect_timeout =
+      parse_timeout(backend_args, "connect_timeout_ms", options.connect_timeout);
+  options.io_timeout = parse_timeout(backend_args, "io_timeout_ms", options.io_timeout);
+  if (const auto protocol = backend_args.find("protocol"); protocol != backend_args.end()) {
+    if (protocol->second == "binary") {
+      options.binary_protocol = true;
+    } else if (protocol->second != "ascii") {
+      throw std::invalid_argument("memcached: unknown protocol '" + protocol->second +
+                                  "'; valid: ascii, binary");
+    }
+  }
+  return options;
+}
+
+void configure_client(memcached_st* client, const LibmemcachedOptions& options) {
+  // Ketama first: it rebuilds the continuum as servers are added.
+  set_behavior(client, MEMCACHED_BEHAVIOR_KETAMA_WEIGHTED, 1);
+  set_behavior(client, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, options.binary_protocol);
+  set_behavior(client, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
+  set_behavior(client, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+  // Non-blocking sockets, so every wait is a poll bounded by the timeouts.
+  set_behavior(client, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+  set_behavior(client, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT,
+               static_cast<std::uint64_t>(options.connect_timeout.count()));
+  set_behavior(client, MEMCACHED_BEHAVIOR_POLL_TIMEOUT,
+               static_cast<std::uint64_t>(options.io_timeout.count()));
+  set_behavior(client, MEMCACHED_BEHAVIOR_SND_TIMEOUT,
+               static_cast<std::uint64_t>(options.io_timeout.count()) * 1000);
+  set_behavior(client, MEMCACHED_BEHAVIOR_RCV_TIMEOUT,
+               static_cast<std::uint64_t>(options.io_timeout.count()) * 1000);
+  // A failed server's keys must fail, not move to a server that lacks them.
+  set_behavior(client, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0);
+  for (const auto& server : options.servers) {
+    const memcached_return_t rc = memcached_server_add(client, server.host.c_str(), server.port);
+    if (rc != MEMCACHED_SUCCESS)
+      throw std::invalid_argument("memcached: cannot use server " + server.to_string() + ": " +
+                                  memcached_strerror(client, rc));
+  }
+}
+
+}  // namespace regionkv::memcached

@@ -1,0 +1,136 @@
+// MemcachedBackend's lock primitives. The region runs the attempt loop.
+//
+// Taking a lock: the fencing token comes first, from the region's counter
+// ("incr"); then the lease record carrying it is created with "add", which
+// exactly one contender wins, and read back in the same round trip to learn
+// whether this caller won and the record's CAS unique. The record expires on
+// the server when the lease runs out, which is how a dead holder's lock is
+// taken over: memcached's clock decides, so clients' clocks need not agree.
+//
+// Releasing: a CAS-conditional delete with the CAS unique the add produced,
+// so exactly the record this lock added is removed, never a successor's.
+//
+// Windows that remain, because memcached has no multi-key transactions:
+// - A locked write reads the record, compares the token, then writes. A
+//   holder that stalls between the two for longer than the rest of its lease
+//   (at least 1 s: the region refuses locked writes in the lease's last 2 s,
+//   and the server may drop a record up to 1 s early) writes once after a
+//   takeover.
+// - Tokens are issued in order, but a contender that stalls between its
+//   "incr" and its "add" while another takes and releases the same key is
+//   granted after a holder with a larger token. Mutual exclusion holds; a
+//   downstream fence would only refuse the later holder.
+// - Eviction, a flush or a server restart drops lock records of live
+//   holders; the counter then restarts from the clock (see counter_seed).
+#include <string>
+
+#include "engine/little_endian.h"
+#include "engine/record.h"
+#include "lock/lease_record.h"
+#include "region/backends/memcached/memcached_expiry.h"
+#include "region/backends/memcached/on_servers.h"
+#include "regionkv/memcached.h"
+
+namespace regionkv {
+namespace {
+
+// The region's fencing counter, beside its lock records.
+constexpr std::string_view kFencingCounterKey = "_lock#fencing";
+// memcached drops a record when its whole-second clock passes the expiry,
+// so a lease can outlive its nominal end by up to this much.
+constexpr std::chrono::seconds kServerClockSlack{1};
+
+// The value a counter starts from when it is missing (first use, eviction,
+// server restart): the time in microseconds. Tokens keep increasing across
+// such a loss as long as fewer than a million locks a second were taken
+// and the clock does not step back.
+std::uint64_t counter_seed(TimePoint now) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  return micros > 0 ? static_cast<std::uint64_t>(micros) : 1;
+}
+
+std::string held_lock_id(std::string_view lock_key, std::uint64_t fencing_token) {
+  std::string id(lock_key);
+  engine::append_u64(id, fencing_token);  // fixed width: ids cannot collide
+  return id;
+}
+
+}  // namespace
+
+LockAttempt MemcachedBackend::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
+  check_key(lock_key);
+  const std::string counter_key = wire_key(kFencingCounterKey);
+  const std::string record_key = wire_key(lock_key);
+  return on_servers([&]() -> LockAttempt {
+    const std::uint64_t token = driver_->increment(counter_key, 1, counter_seed(terms.now));
+    const lock::LeaseRecord lease{token, engine::truncate_to_ms(terms.now), terms.lease};
+    const std::string record = lock::encode_lease(lease);
+    const MemcachedExpiry expiry = memcached::to_memcached_expiry(lease.ends(), terms.now);
+
+    const auto held = driver_->add_and_get(record_key, record, expiry);
+    if (!held) return {};  // the holder released in between: the region retries
+    if (held->value == record) {
+      std::lock_guard guard(held_locks_mutex_);
+      held_locks_[held_lock_id(lock_key, token)] = held->cas;
+      return {LockGrant{token, lease.acquired_at}, std::nullopt};
+    }
+    const lock::LeaseRecord holder = lock::decode_lease(held->value);
+    const auto ends = holder.ends();
+    if (!ends) return {};
+    return {std::nullopt, engine::add_saturating(*ends, kServerClockSlack)};
+  });
+}
+
+void MemcachedBackend::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+  check_key(lock_key);
+  std::optional<std::uint64_t> added_cas;
+  {
+    std::lock_guard guard(held_locks_mutex_);
+    if (auto it = held_locks_.find(held_lock_id(lock_key, fencing_token));
+        it != held_locks_.end()) {
+      added_cas = it->second;
+      held_locks_.erase(it);
+    }
+  }
+  const std::string record_key = wire_key(lock_key);
+  on_servers([&] {
+    // kAbsent: the lease ran out; kChanged: another holder's record now.
+    if (added_cas && driver_->cas_erase(record_key, *added_cas) != CasResult::kChanged) return;
+    // No CAS unique known (or a changed record): read, compare, delete only
+    // what was read.
+    const auto held = driver_->get(record_key);
+    if (!held || lock::decode_lease(held->value).fencing_token != fencing_token) return;
+    driver_->cas_erase(record_key, held->cas);
+  });
+}
+
+LockedWriteResult MemcachedBackend::set_locked(std::string_view key, std::string_view value,
+                                               ExpiresAt expires_at, std::string_view lock_key,
+                                               std::uint64_t fencing_token) {
+  check_key(key);
+  check_value(key, value);
+  check_key(lock_key);
+  return on_servers([&] {
+    const auto held = driver_->get(wire_key(lock_key));
+    if (!held || lock::decode_lease(held->value).fencing_token != fencing_token)
+      return LockedWriteResult::kLockLost;
+    driver_->set(wire_key(key), value, expiry_for(expires_at));
+    return LockedWriteResult::kApplied;
+  });
+}
+
+LockedWriteResult MemcachedBackend::erase_locked(std::string_view key, std::string_view lock_key,
+                                                 std::uint64_t fencing_token) {
+  check_key(key);
+  check_key(lock_key);
+  return on_servers([&] {
+    const auto held = driver_->get(wire_key(lock_key));
+    if (!held || lock::decode_lease(held->value).fencing_token != fencing_token)
+      return LockedWriteResult::kLockLost;
+    return driver_->erase(wire_key(key)) ? LockedWriteResult::kApplied
+                                         : LockedWriteResult::kKeyAbsent;
+  });
+}
+
+}  // namespace regionkv

@@ -1,0 +1,93 @@
+// regionkv-dump: shows what a store holds, also while its owner runs. The
+// library (regionkv/inspect.h) reads and decodes; this parses arguments and
+// prints. Exit status: 0 success; 2 bad usage, no store at the path or no
+// such region; 1 any other failure, including corrupt records (the dump is
+// then printed without them).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "engine/printable.h"
+#include "regionkv/regionkv.h"
+#include "tools/dump_json.h"
+#include "tools/dump_table.h"
+
+namespace {
+
+constexpr int kFailure = 1;
+constexpr int kUsage = 2;
+
+// One line on stderr, whatever the message holds.
+int fail(int status, std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::cerr << "regionkv-dump: " << message << std::endl;
+  return status;
+}
+
+// The dump went out without its corrupt records; say so, and fail.
+int report_corruption(const regionkv::StoreSnapshot& snapshot) {
+  std::size_t count = 0;
+  std::string first;
+  for (const auto& region : snapshot.regions) {
+    if (first.empty() && !region.corrupt.empty())
+      first = "region '" + regionkv::engine::printable(region.name) + "', key '" +
+              regionkv::engine::printable(region.corrupt.front().key) +
+              "': " + region.corrupt.front().reason;
+    count += region.corrupt.size();
+  }
+  if (count == 0) return 0;
+  return fail(kFailure, std::to_string(count) + " corrupt record(s) left out; first: " + first);
+}
+
+// Reads the store and prints it; returns the exit status.
+int dump(const std::string& store_dir, const std::string& format,
+         const regionkv::InspectOptions& options) {
+  try {
+    const regionkv::StoreSnapshot snapshot = regionkv::inspect_store(store_dir, options);
+    if (format == "json")
+      std::cout << regionkv::tools::dump_json(snapshot).dump(2) << "\n";
+    else
+      regionkv::tools::write_table(snapshot, options, std::cout);
+    std::cout.flush();
+    if (!std::cout) return fail(kFailure, "cannot write the output");
+    return report_corruption(snapshot);
+  } catch (const regionkv::NotAStore& e) {
+    return fail(kUsage, e.what());
+  } catch (const regionkv::NotFound& e) {
+    return fail(kUsage, e.what());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  CLI::App app{
+      "Shows what a regionkv store holds, also while another process has it "
+      "open. Never writes into the store."};
+  std::string store_dir;
+  std::string region;
+  std::string format = "table";
+  std::size_t limit = 0;
+  regionkv::InspectOptions options;
+  app.add_option("STORE_DIR", store_dir, "The store's directory")->required();
+  auto* region_option = app.add_option("--region", region, "Only this region");
+  app.add_option("--format", format, "table (for people, the default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  app.add_flag("--locks", options.locks_only, "Only lock records");
+  auto* limit_option = app.add_option("--limit", limit, "At most N records and N locks per region")
+                           ->check(CLI::NonNegativeNumber);
+  app.add_flag("--expired", options.include_expired,
+               "Also show expired records (hidden by default)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    return fail(kUsage, std::string(e.what()) + " (see --help)");
+  }
+  if (*region_option) options.region = region;
+  if (*limit_option) options.limit = limit;
+  return dump(store_dir, format, options);
+} catch (const std::exception& e) {
+  return fail(kFailure, e.what());
+}
