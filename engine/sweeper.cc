@@ -28,9 +28,9 @@
 // sweeper sleeps on a condition variable that stop() signals. Deleting is
 // not free for the foreground (the deletes share RocksDB's write path and
 // cause flushes and compactions), so the share is kept small:
-// bench/sweep_benchmark.cc measures foreground throughput at about 0.9-1.0x
-// of a store without a sweeper while it works through a backlog, against
-// about 0.7-0.8x with a quarter. The first pass starts when the store opens,
+// bench/sweep_benchmark.cc measured foreground throughput at 0.8-1.0x of a
+// store without a sweeper while it works through a backlog, against
+// 0.7-0.85x with a quarter. The first pass starts when the store opens,
 // so a reopened store reclaims what expired while it was closed.
 //
 // Errors. A step that throws (RocksDB I/O error, a backend failure) is
