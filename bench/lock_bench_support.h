@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "regionkv/key_mangler.h"
+#include "regionkv/region.h"
 
 namespace regionkv::bench {
 
@@ -59,6 +60,17 @@ inline std::string lock_record_value() { return std::string(40, 'L'); }
 // Seconds each fsync-bound benchmark runs at least, whatever
 // --benchmark_min_time says: enough for a few hundred cycles.
 inline constexpr double kFsyncBoundMinTime = 2.0;
+
+// The measured loop of every BM_LockCycle_*: take the thread's key (or the
+// contended one) and release it, as fast as the region allows.
+inline void lock_cycles(benchmark::State& state, Region& region, bool contended) {
+  const std::string key = bench_key(state, contended);
+  for (auto _ : state) {
+    Lock lock = region.get_lock(key);
+    lock.release();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
 
 // Every lock benchmark runs at 1 and 2 threads and reports cycles per second
 // of wall-clock time (I/O-bound work makes CPU time meaningless).

@@ -53,13 +53,7 @@ void close_store(const benchmark::State&) {
 }
 
 void lock_cycles(benchmark::State& state, bool contended) {
-  Region& region = *bench.region;
-  const std::string key = bench_key(state, contended);
-  for (auto _ : state) {
-    Lock lock = region.get_lock(key);
-    lock.release();
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::lock_cycles(state, *bench.region, contended);
 }
 
 void BM_LockCycle_Memory(benchmark::State& state) { lock_cycles(state, false); }

@@ -9,21 +9,13 @@
 #include <random>
 #include <thread>
 
+#include "tests/support/eventually.h"
+
 #include "tests/expiry/expiry_test_util.h"
 
 namespace regionkv::testing {
 namespace {
 
-// Polls `done` until it holds or `timeout` passes; returns whether it held.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(milliseconds(1));
-  }
-  return true;
-}
 
 std::chrono::milliseconds time_to_close(ManualStore& store) {
   const auto started = std::chrono::steady_clock::now();

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+
+#include "tests/support/eventually.h"
 #include <vector>
 
 namespace regionkv::engine {
@@ -15,15 +17,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(milliseconds(1));
-  }
-  return true;
-}
+using regionkv::testing::eventually;
 
 // A target of `keys` records, one per step, each step using its whole
 // deadline; remembers where every step started.
