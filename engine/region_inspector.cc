@@ -1,0 +1,52 @@
+#include "engine/region_inspector.h"
+
+#include "lock/lease_record.h"
+
+namespace regionkv::engine {
+
+RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, std::string name)
+    : options_(options), now_(now) {
+  snapshot_.name = std::move(name);
+}
+
+void RegionInspector::add(std::string_view key, std::string_view bytes) {
+  snapshot_.stored_bytes += key.size() + bytes.size();
+  try {
+    const Record record = decode_record(bytes);
+    if (record.kind == RecordKind::kLock)
+      add_lock(key, record);
+    else
+      add_value(key, record);
+  } catch (const Corruption& e) {
+    snapshot_.corrupt.push_back({std::string(key), e.what()});
+  }
+}
+
+bool RegionInspector::below_limit(std::size_t listed) const {
+  return !options_.limit || listed < *options_.limit;
+}
+
+void RegionInspector::add_value(std::string_view key, const Record& record) {
+  const bool expired = !record.live_at(now_);
+  ++(expired ? snapshot_.expired_record_count : snapshot_.live_record_count);
+  if (options_.locks_only || (expired && !options_.include_expired) ||
+      !below_limit(snapshot_.records.size()))
+    return;
+  snapshot_.records.push_back(
+      {std::string(key), std::string(record.payload), record.expires_at, expired});
+}
+
+void RegionInspector::add_lock(std::string_view key, const Record& record) {
+  if (!key.starts_with(lock::kLockKeyPrefix))
+    throw Corruption("corrupt record: a lock record whose key lacks the " +
+                     std::string(lock::kLockKeyPrefix) + " prefix");
+  // Decoded before counting: a lease that does not decode is a corrupt record.
+  const lock::LeaseRecord lease = lock::decode_lease(record.payload);
+  ++snapshot_.lock_count;
+  if (!below_limit(snapshot_.locks.size())) return;
+  snapshot_.locks.push_back({std::string(key.substr(lock::kLockKeyPrefix.size())),
+                             lease.fencing_token, lease.acquired_at, lease.lease, lease.ends(),
+                             lease.expired_at(now_)});
+}
+
+}  // namespace regionkv::engine

@@ -1,0 +1,38 @@
+// RegionInspector: what inspect_store (and so the dump tool) makes of each
+// stored entry of one region — a value, a lock, or a corrupt record. Apart
+// from the RocksDB iteration so that the fuzz tests can feed it any bytes.
+#ifndef REGIONKV_ENGINE_REGION_INSPECTOR_H_
+#define REGIONKV_ENGINE_REGION_INSPECTOR_H_
+
+#include <string>
+#include <string_view>
+
+#include "engine/record.h"
+#include "regionkv/inspect.h"
+
+namespace regionkv::engine {
+
+class RegionInspector {
+ public:
+  // `options` must outlive the inspector.
+  RegionInspector(const InspectOptions& options, TimePoint now, std::string name);
+
+  // One stored entry, in key order. Never throws Corruption: a record that
+  // does not decode is listed in RegionSnapshot::corrupt.
+  void add(std::string_view key, std::string_view bytes);
+
+  RegionSnapshot take() { return std::move(snapshot_); }
+
+ private:
+  bool below_limit(std::size_t listed) const;
+  void add_value(std::string_view key, const Record& record);
+  void add_lock(std::string_view key, const Record& record);
+
+  const InspectOptions& options_;
+  const TimePoint now_;
+  RegionSnapshot snapshot_;
+};
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_REGION_INSPECTOR_H_
