@@ -43,7 +43,9 @@
 // (so exactly one caller gets it) and expires on the server when its lease
 // runs out. Fencing tokens come from a per-region counter on the servers
 // ("incr"): strictly increasing in the order they are issued. Release deletes
-// the record only if it is still the one this lock added (memcached CAS).
+// the record only if it is still the one this lock added (memcached CAS), and
+// does not wait for the server's answer; later calls on the key from this
+// process are applied after it (MemcachedDriver::cas_erase_without_reply).
 // A locked write reads the record, checks the token, then writes: two steps,
 // so a holder stalled for longer than its remaining lease (at least 1 s by
 // the region's LockTimeout margin) between them can still write once after a
@@ -112,6 +114,12 @@ class MemcachedDriver {
                         std::uint64_t cas) = 0;
   // Deletes the item only if its CAS unique is still `cas`.
   virtual CasResult cas_erase(std::string_view key, std::uint64_t cas) = 0;
+  // cas_erase() for a caller that does not need the answer (releasing a
+  // lock: a record whose CAS unique changed is no longer the caller's). A
+  // client may return once the request is sent, provided every later call
+  // on `key` from this process except increment() is applied after it.
+  // Failing to send throws as cas_erase() does. Default: cas_erase().
+  virtual void cas_erase_without_reply(std::string_view key, std::uint64_t cas);
   // Deletes the item. Returns whether there was one.
   virtual bool erase(std::string_view key) = 0;
   // Adds `delta` to the counter at `key` and returns the new value; a

@@ -58,7 +58,8 @@ class Region {
   // another key or region or was released; LockTimeout if its lease is
   // (nearly) spent or another holder took the lock over.
   void set(std::string_view key, std::string_view value, const Lock& lock);
-  // Atomic for the built-in stores. Never locks.
+  // Atomic on the rocksdb and memory stores; on memcached a failure part
+  // way leaves the earlier items written (memcached.h). Never locks.
   void set_multi(const std::map<std::string, std::string>& items);
 
   // NotFound if absent or expired.

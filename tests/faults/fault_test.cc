@@ -131,7 +131,9 @@ TEST(FaultTest, FlippedByteInSstIsCorruption) {
     for (int i = 0; i < kValues; ++i) {
       try {
         const auto value = store->region("r").find("key-" + std::to_string(i));
-        if (value) EXPECT_EQ(*value, value_of(i));  // never a wrong value
+        if (value) {
+          EXPECT_EQ(*value, value_of(i));  // never a wrong value
+        }
       } catch (const Corruption&) {
         corruption_seen = true;
       }

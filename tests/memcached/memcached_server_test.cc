@@ -261,5 +261,80 @@ TEST_F(OneMemcachedServer, FencingTokensKeepIncreasingWhenTheServerLosesTheCount
   EXPECT_GT(again.get_lock("k").fencing_token(), before);
 }
 
+// A release is sent without waiting for the server's answer. The driver
+// must still apply it before this process's next call on the key, whichever
+// thread makes it, and a refused release must not leave an answer behind
+// that a later call would take for its own. Both protocols.
+class ReleaseWithoutReply : public OneMemcachedServer,
+                            public ::testing::WithParamInterface<std::string> {
+ protected:
+  Region& region_with_protocol(RegionConfig config = {}) {
+    config.backend_args["protocol"] = GetParam();
+    return region(std::move(config));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Protocols, ReleaseWithoutReply, ::testing::Values("ascii", "binary"));
+
+TEST_P(ReleaseWithoutReply, ASingleAttemptRightAfterAReleaseAlwaysGetsTheLock) {
+  RegionConfig config;
+  config.max_lock_attempts = 1;  // a record still there would throw LockUnavailable
+  Region& r = region_with_protocol(config);
+  std::uint64_t previous = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Lock lock = r.get_lock("k");
+    ASSERT_GT(lock.fencing_token(), previous);
+    previous = lock.fencing_token();
+    lock.release();
+  }
+  EXPECT_FALSE(lock_record(r, "k"));
+}
+
+TEST_P(ReleaseWithoutReply, ALockHandedBetweenThreadsIsFreeForTheNextAtOnce) {
+  RegionConfig config;
+  config.max_lock_attempts = 1;
+  Region& r = region_with_protocol(config);
+  constexpr int kHandoffs = 500;
+  std::atomic<int> turn{0};  // even: the first thread's turn, odd: the second's
+  std::atomic<int> refused{0};
+  auto play = [&](int parity) {
+    for (int i = parity; i < kHandoffs; i += 2) {
+      while (turn.load() != i) std::this_thread::yield();
+      try {
+        r.get_lock("k").release();
+      } catch (const LockUnavailable&) {
+        refused.fetch_add(1);
+      }
+      turn.store(i + 1);
+    }
+  };
+  std::thread first(play, 0);
+  std::thread second(play, 1);
+  first.join();
+  second.join();
+  EXPECT_EQ(refused.load(), 0) << "a lock released by one thread was still held for the other";
+}
+
+TEST_P(ReleaseWithoutReply, AReleaseRefusedByTheServerLeavesTheRecordAndNoStrayAnswer) {
+  Region& r = region_with_protocol();
+  auto& backend = dynamic_cast<MemcachedBackend&>(r.backend());
+  const std::string record_key =
+      backend.key_prefix() + lock::lock_record_key(xxh3_mangle_key("k"));
+  Lock lock = r.get_lock("k");
+  const auto added = backend.driver().get(record_key);
+  ASSERT_TRUE(added);
+  // The same bytes stored again get a new CAS unique, as a successor's would.
+  backend.driver().set(record_key, added->value, 0);
+  lock.release();
+  for (int i = 0; i < 3; ++i) {
+    const auto kept = backend.driver().get(record_key);
+    ASSERT_TRUE(kept) << "a release deleted a record it did not add";
+    EXPECT_EQ(kept->value, added->value);
+    EXPECT_NE(kept->cas, added->cas);
+  }
+  r.set("k", "after");
+  EXPECT_EQ(r.get("k"), "after");
+}
+
 }  // namespace
 }  // namespace regionkv::testing

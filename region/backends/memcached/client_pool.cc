@@ -1,5 +1,6 @@
 #include "region/backends/memcached/client_pool.h"
 
+#include <functional>
 #include <new>
 #include <stdexcept>
 
@@ -17,29 +18,53 @@ ClientPool::ClientPool(const LibmemcachedOptions& options) : original_(memcached
 
 ClientPool::~ClientPool() {
   for (memcached_st* client : idle_) memcached_free(client);
+  for (Stripe& stripe : stripes_) {
+    if (stripe.client != nullptr) memcached_free(stripe.client);
+  }
   memcached_free(original_);
 }
 
-ClientPool::Borrowed ClientPool::borrow() {
+memcached_st* ClientPool::clone() {
+  // Cloning reads the original, so it happens under the mutex.
   std::lock_guard lock(mutex_);
-  if (!idle_.empty()) {
-    memcached_st* client = idle_.back();
-    idle_.pop_back();
-    return Borrowed(*this, client);
-  }
-  // Cloning reads the original, so it happens under the mutex too.
   memcached_st* client = memcached_clone(nullptr, original_);
   if (client == nullptr) throw std::bad_alloc();
-  return Borrowed(*this, client);
+  return client;
 }
 
-void ClientPool::give_back(memcached_st* client, bool discard) {
-  if (discard) {
-    memcached_free(client);
+ClientPool::Borrowed ClientPool::borrow() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      memcached_st* client = idle_.back();
+      idle_.pop_back();
+      return Borrowed(*this, client);
+    }
+  }
+  return Borrowed(*this, clone());
+}
+
+ClientPool::Borrowed ClientPool::borrow_for(std::string_view key) {
+  Stripe& stripe = stripes_[std::hash<std::string_view>{}(key) % kStripes];
+  std::unique_lock stripe_lock(stripe.mutex);
+  if (stripe.client == nullptr) stripe.client = clone();
+  return Borrowed(*this, stripe.client, std::move(stripe_lock), &stripe);
+}
+
+void ClientPool::give_back(Borrowed& borrowed) {
+  if (borrowed.stripe_ != nullptr) {
+    if (borrowed.discard_) {
+      memcached_free(borrowed.client_);
+      borrowed.stripe_->client = nullptr;
+    }
+    return;  // ~Borrowed then unlocks the stripe
+  }
+  if (borrowed.discard_) {
+    memcached_free(borrowed.client_);
     return;
   }
   std::lock_guard lock(mutex_);
-  idle_.push_back(client);
+  idle_.push_back(borrowed.client_);
 }
 
 }  // namespace regionkv::memcached

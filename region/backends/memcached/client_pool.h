@@ -1,13 +1,25 @@
 // A pool of libmemcached clients. A memcached_st is not thread-safe, so each
 // call borrows one for its duration; clients are clones of one configured
-// original and are created on demand, so the pool grows to the number of
-// threads calling at once.
+// original, created on demand.
+//
+// Two ways to borrow:
+// - borrow(): any idle client; the pool grows to the number of threads
+//   calling at once. For calls whose order against other calls does not
+//   matter (multi-key reads, the fencing counter).
+// - borrow_for(key): the client of the key's stripe, one of kStripes, held
+//   exclusively. Every call on one key goes out on the same connection to
+//   its server, in the order the calls are made, and memcached answers a
+//   connection's requests in order: so a request sent without waiting for
+//   its reply ("noreply") is still applied before any later call on its key.
 #ifndef REGIONKV_REGION_BACKENDS_MEMCACHED_CLIENT_POOL_H_
 #define REGIONKV_REGION_BACKENDS_MEMCACHED_CLIENT_POOL_H_
 
 #include <libmemcached/memcached.h>
 
+#include <array>
+#include <cstddef>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "region/backends/memcached/libmemcached_options.h"
@@ -16,14 +28,22 @@ namespace regionkv::memcached {
 
 // Thread-safe.
 class ClientPool {
+  struct Stripe {
+    std::mutex mutex;
+    memcached_st* client = nullptr;  // guarded by mutex; created on first use
+  };
+
  public:
+  // Two threads working on different keys share a stripe one time in
+  // kStripes, and then take turns.
+  static constexpr std::size_t kStripes = 16;
+
   // A borrowed client, returned to the pool when it goes out of scope.
   class Borrowed {
    public:
-    Borrowed(ClientPool& pool, memcached_st* client) : pool_(pool), client_(client) {}
     Borrowed(const Borrowed&) = delete;
     Borrowed& operator=(const Borrowed&) = delete;
-    ~Borrowed() { pool_.give_back(client_, discard_); }
+    ~Borrowed() { pool_.give_back(*this); }
 
     memcached_st* get() const { return client_; }
     // After a failure the connections may hold half-read replies (a timeout
@@ -31,8 +51,15 @@ class ClientPool {
     void discard() { discard_ = true; }
 
    private:
+    friend class ClientPool;
+    Borrowed(ClientPool& pool, memcached_st* client, std::unique_lock<std::mutex> stripe_lock = {},
+             Stripe* stripe = nullptr)
+        : pool_(pool), client_(client), stripe_lock_(std::move(stripe_lock)), stripe_(stripe) {}
+
     ClientPool& pool_;
     memcached_st* client_;
+    std::unique_lock<std::mutex> stripe_lock_;  // held while a stripe's client is out
+    Stripe* stripe_;                            // nullptr: an idle client from the pool
     bool discard_ = false;
   };
 
@@ -43,13 +70,16 @@ class ClientPool {
   ~ClientPool();
 
   Borrowed borrow();
+  Borrowed borrow_for(std::string_view key);
 
  private:
-  void give_back(memcached_st* client, bool discard);
+  memcached_st* clone();
+  void give_back(Borrowed& borrowed);
 
   std::mutex mutex_;
   memcached_st* original_;           // guarded by mutex_; never does I/O
   std::vector<memcached_st*> idle_;  // guarded by mutex_
+  std::array<Stripe, kStripes> stripes_;
 };
 
 }  // namespace regionkv::memcached

@@ -147,7 +147,7 @@ LibmemcachedDriver::LibmemcachedDriver(const LibmemcachedOptions& options)
     : pool_(options), binary_protocol_(options.binary_protocol) {}
 
 std::optional<MemcachedItem> LibmemcachedDriver::get(std::string_view key) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   return get_with(client, key);
 }
 
@@ -172,14 +172,14 @@ std::vector<std::optional<std::string>> LibmemcachedDriver::get_multi(
 }
 
 void LibmemcachedDriver::set(std::string_view key, std::string_view value, MemcachedExpiry expiry) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   const memcached_return_t rc =
       memcached_set(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
   if (rc != MEMCACHED_SUCCESS) fail(client, rc, "set", key);
 }
 
 bool LibmemcachedDriver::add(std::string_view key, std::string_view value, MemcachedExpiry expiry) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   const memcached_return_t rc =
       memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
   if (rc == MEMCACHED_SUCCESS) return true;
@@ -189,7 +189,7 @@ bool LibmemcachedDriver::add(std::string_view key, std::string_view value, Memca
 
 CasResult LibmemcachedDriver::cas(std::string_view key, std::string_view value,
                                   MemcachedExpiry expiry, std::uint64_t cas) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   return cas_result(client,
                     memcached_cas(client.get(), key.data(), key.size(), value.data(), value.size(),
                                   expiry, 0, cas),
@@ -197,14 +197,14 @@ CasResult LibmemcachedDriver::cas(std::string_view key, std::string_view value,
 }
 
 CasResult LibmemcachedDriver::cas_erase(std::string_view key, std::uint64_t cas) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   return cas_result(
       client, memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas),
       key);
 }
 
 bool LibmemcachedDriver::erase(std::string_view key) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   const memcached_return_t rc = memcached_delete(client.get(), key.data(), key.size(), 0);
   if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_DELETED) return true;
   if (rc == MEMCACHED_NOTFOUND) return false;
@@ -242,7 +242,7 @@ std::uint64_t LibmemcachedDriver::increment(std::string_view key, std::uint64_t 
 std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view key,
                                                              std::string_view value,
                                                              MemcachedExpiry expiry) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow_for(key);
   memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 1);
   const memcached_return_t rc =
       memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
@@ -250,6 +250,16 @@ std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view ke
   // Without a reply, success only means the request was sent.
   if (rc != MEMCACHED_SUCCESS) fail(client, rc, "add", key);
   return get_with(client, key);
+}
+
+void LibmemcachedDriver::cas_erase_without_reply(std::string_view key, std::uint64_t cas) {
+  auto client = pool_.borrow_for(key);
+  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 1);
+  const memcached_return_t rc =
+      memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas);
+  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 0);
+  // Without a reply, success only means the request was sent.
+  if (rc != MEMCACHED_SUCCESS) fail(client, rc, "cas", key);
 }
 
 std::unique_ptr<MemcachedDriver> make_libmemcached_driver(const RegionConfig& config) {

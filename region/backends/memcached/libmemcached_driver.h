@@ -1,5 +1,6 @@
-// The built-in "libmemcached" driver: libmemcached clients from a pool, one
-// per calling thread at a time.
+// The built-in "libmemcached" driver: libmemcached clients from a pool
+// (client_pool.h); calls on one key share a connection, so they are applied
+// in the order they are made.
 #ifndef REGIONKV_REGION_BACKENDS_MEMCACHED_LIBMEMCACHED_DRIVER_H_
 #define REGIONKV_REGION_BACKENDS_MEMCACHED_LIBMEMCACHED_DRIVER_H_
 
@@ -36,6 +37,10 @@ class LibmemcachedDriver final : public MemcachedDriver {
   // and the get that follows on the same connection sees its outcome.
   std::optional<MemcachedItem> add_and_get(std::string_view key, std::string_view value,
                                            MemcachedExpiry expiry) override;
+  // Sent with "noreply"; ordered before later calls on `key` because every
+  // single-key call but increment() goes out on the key's stripe of clients
+  // (client_pool.h).
+  void cas_erase_without_reply(std::string_view key, std::uint64_t cas) override;
   bool accepts_any_key_bytes() const override { return binary_protocol_; }
 
  private:

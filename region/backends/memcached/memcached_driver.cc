@@ -8,6 +8,10 @@ void MemcachedDriver::set_multi(const std::vector<std::pair<std::string, std::st
   for (const auto& [key, value] : items) set(key, value, expiry);
 }
 
+void MemcachedDriver::cas_erase_without_reply(std::string_view key, std::uint64_t cas) {
+  cas_erase(key, cas);
+}
+
 std::optional<MemcachedItem> MemcachedDriver::add_and_get(std::string_view key,
                                                           std::string_view value,
                                                           MemcachedExpiry expiry) {

@@ -8,7 +8,13 @@
 // taken over: memcached's clock decides, so clients' clocks need not agree.
 //
 // Releasing: a CAS-conditional delete with the CAS unique the add produced,
-// so exactly the record this lock added is removed, never a successor's.
+// so exactly the record this lock added is removed, never a successor's. It
+// is sent without waiting for the answer (which would say nothing the caller
+// can act on): a lock cycle is then two round trips, as a bare add + delete
+// is, plus a send. The driver applies it before any later call on the key from this
+// process, so a waiter woken by the release, or the same thread locking
+// again, finds the record gone. Another process may see it a moment later,
+// as if the release had come a moment later.
 //
 // Windows that remain, because memcached has no multi-key transactions:
 // - A locked write reads the record, compares the token, then writes. A
@@ -95,10 +101,13 @@ void MemcachedBackend::unlock(std::string_view lock_key, std::uint64_t fencing_t
   }
   const std::string record_key = wire_key(lock_key);
   on_servers([&] {
-    // kAbsent: the lease ran out; kChanged: another holder's record now.
-    if (added_cas && driver_->cas_erase(record_key, *added_cas) != CasResult::kChanged) return;
-    // No CAS unique known (or a changed record): read, compare, delete only
-    // what was read.
+    // Nothing changes a lock record in place: if its CAS unique is not the
+    // one the add produced, the lease ran out and the record is gone or
+    // another holder's. Either way there is nothing to delete, so the
+    // answer is not awaited.
+    if (added_cas) return driver_->cas_erase_without_reply(record_key, *added_cas);
+    // No CAS unique known (this backend did not take the lock): read,
+    // compare, delete only what was read.
     const auto held = driver_->get(record_key);
     if (!held || lock::decode_lease(held->value).fencing_token != fencing_token) return;
     driver_->cas_erase(record_key, held->cas);
