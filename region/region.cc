@@ -11,6 +11,7 @@
 #include "lock/lock_waiters.h"
 #include "engine/striped_mutex.h"
 #include "region/backend_registry.h"
+#include "region/xxh3_mangling.h"
 #include "regionkv/errors.h"
 #include "regionkv/store.h"
 
@@ -131,7 +132,8 @@ std::string Region::describe(std::string_view key) const {
   return "region '" + name_ + "', key '" + engine::printable(key) + "'";
 }
 
-std::string Region::stored_key(const Configured& state, std::string_view key) const {
+std::string Region::stored_key(const Configured& state, std::string_view key,
+                               std::string_view prefix) const {
   if (key.empty())
     throw std::invalid_argument("region '" + name_ + "': empty key");
   const KeyMangler mangler = state.backend->key_mangler();
@@ -139,13 +141,26 @@ std::string Region::stored_key(const Configured& state, std::string_view key) co
     throw std::invalid_argument(describe(key) +
                                 ": keys may not start with '_lock' while key "
                                 "mangling is disabled (lock records use it)");
-  std::string stored = mangler ? mangler(key) : std::string(key);
-  if (stored.empty())
-    throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
+  std::string stored;
+  if (!mangler) {
+    stored.reserve(prefix.size() + key.size());
+    stored.append(prefix).append(key);
+  } else if (is_xxh3_key_mangler(mangler)) {
+    // The default mangler writes straight after the prefix: one allocation.
+    stored.reserve(prefix.size() + kXxh3MangledKeySize);
+    stored.append(prefix);
+    append_xxh3_mangled_key(stored, key);
+  } else {
+    const std::string mangled = mangler(key);
+    if (mangled.empty())
+      throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
+    stored.reserve(prefix.size() + mangled.size());
+    stored.append(prefix).append(mangled);
+  }
+  const std::size_t size = stored.size() - prefix.size();
   const std::size_t limit = state.backend->max_key_size();
-  if (stored.size() + lock::kLockKeyPrefix.size() > limit)
-    throw std::invalid_argument(describe(key) + ": stored key of " +
-                                std::to_string(stored.size()) +
+  if (size + lock::kLockKeyPrefix.size() > limit)
+    throw std::invalid_argument(describe(key) + ": stored key of " + std::to_string(size) +
                                 " bytes is over the backing store's limit of " +
                                 std::to_string(limit - lock::kLockKeyPrefix.size()));
   return stored;
@@ -278,7 +293,7 @@ void Region::erase(std::string_view key, const Lock& lock) {
 
 Lock Region::get_lock(std::string_view key) {
   const Configured& s = state();
-  std::string record_key = lock::lock_record_key(stored_key(s, key));
+  std::string record_key = stored_key(s, key, lock::kLockKeyPrefix);
   const auto& clock = store_.time_source();
   if (!s.config.locking)
     return Lock(this, std::string(key), std::move(record_key),

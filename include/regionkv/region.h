@@ -93,9 +93,10 @@ class Region {
 
   Region(std::string name, Store& store);
   const Configured& state() const;
-  // The key as the backend stores it; throws std::invalid_argument for a
-  // key the region cannot store.
-  std::string stored_key(const Configured& state, std::string_view key) const;
+  // `prefix` + the key as the backend stores it; throws
+  // std::invalid_argument for a key the region cannot store.
+  std::string stored_key(const Configured& state, std::string_view key,
+                         std::string_view prefix = {}) const;
   ExpiresAt expiry_for(const Configured& state, std::string_view stored_key) const;
   void check_value(const Configured& state, std::string_view key,
                    std::string_view value) const;
