@@ -126,6 +126,13 @@ class MemcachedDriver {
   // missing counter is created holding `initial` (and `initial` returned).
   virtual std::uint64_t increment(std::string_view key, std::uint64_t delta,
                                   std::uint64_t initial) = 0;
+  // increment(), for a caller about to make calls on `affinity_key`: a
+  // client may send it on the connection it uses for that key, so that the
+  // whole sequence reaches one server connection (one server thread to wake)
+  // when both keys live on the same server. Default: increment().
+  virtual std::uint64_t increment_with_affinity(std::string_view key, std::uint64_t delta,
+                                                std::uint64_t initial,
+                                                std::string_view affinity_key);
 
   // add(), then the item `key` holds afterwards (this caller's or the one
   // that was there), with its CAS unique; nullopt if it vanished meanwhile.

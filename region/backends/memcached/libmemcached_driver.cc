@@ -141,6 +141,33 @@ CasResult cas_result(ClientPool::Borrowed& client, memcached_return_t rc, std::s
   }
 }
 
+std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
+                             std::string_view key, std::uint64_t delta, std::uint64_t initial) {
+  std::uint64_t value = 0;
+  if (binary_protocol) {
+    const memcached_return_t rc = memcached_increment_with_initial(
+        client.get(), key.data(), key.size(), delta, initial, 0, &value);
+    if (rc != MEMCACHED_SUCCESS) fail(client, rc, "incr", key);
+    return value;
+  }
+  // The ASCII protocol has no create-if-missing: incr, else add the initial
+  // value, else (another client added it first) incr again.
+  const std::string initial_text = std::to_string(initial);
+  for (int round = 0; round < kIncrementRounds; ++round) {
+    memcached_return_t rc = memcached_increment_by_key(client.get(), key.data(), key.size(),
+                                                       key.data(), key.size(), delta, &value);
+    if (rc == MEMCACHED_SUCCESS) return value;
+    if (rc != MEMCACHED_NOTFOUND) fail(client, rc, "incr", key);
+    rc = memcached_add(client.get(), key.data(), key.size(), initial_text.data(),
+                       initial_text.size(), 0, 0);
+    if (rc == MEMCACHED_SUCCESS) return initial;
+    if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) fail(client, rc, "add", key);
+  }
+  client.discard();
+  throw StorageError("memcached server " + server_of(client.get(), key) + ": counter '" +
+                     engine::printable(key) + "' keeps vanishing");
+}
+
 }  // namespace
 
 LibmemcachedDriver::LibmemcachedDriver(const LibmemcachedOptions& options)
@@ -214,29 +241,15 @@ bool LibmemcachedDriver::erase(std::string_view key) {
 std::uint64_t LibmemcachedDriver::increment(std::string_view key, std::uint64_t delta,
                                             std::uint64_t initial) {
   auto client = pool_.borrow();
-  std::uint64_t value = 0;
-  if (binary_protocol_) {
-    const memcached_return_t rc = memcached_increment_with_initial(
-        client.get(), key.data(), key.size(), delta, initial, 0, &value);
-    if (rc != MEMCACHED_SUCCESS) fail(client, rc, "incr", key);
-    return value;
-  }
-  // The ASCII protocol has no create-if-missing: incr, else add the initial
-  // value, else (another client added it first) incr again.
-  const std::string initial_text = std::to_string(initial);
-  for (int round = 0; round < kIncrementRounds; ++round) {
-    memcached_return_t rc = memcached_increment_by_key(client.get(), key.data(), key.size(),
-                                                       key.data(), key.size(), delta, &value);
-    if (rc == MEMCACHED_SUCCESS) return value;
-    if (rc != MEMCACHED_NOTFOUND) fail(client, rc, "incr", key);
-    rc = memcached_add(client.get(), key.data(), key.size(), initial_text.data(),
-                       initial_text.size(), 0, 0);
-    if (rc == MEMCACHED_SUCCESS) return initial;
-    if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) fail(client, rc, "add", key);
-  }
-  client.discard();
-  throw StorageError("memcached server " + server_of(client.get(), key) + ": counter '" +
-                     engine::printable(key) + "' keeps vanishing");
+  return increment_with(client, binary_protocol_, key, delta, initial);
+}
+
+std::uint64_t LibmemcachedDriver::increment_with_affinity(std::string_view key,
+                                                          std::uint64_t delta,
+                                                          std::uint64_t initial,
+                                                          std::string_view affinity_key) {
+  auto client = pool_.borrow_for(affinity_key);
+  return increment_with(client, binary_protocol_, key, delta, initial);
 }
 
 std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view key,

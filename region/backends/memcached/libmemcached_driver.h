@@ -31,8 +31,14 @@ class LibmemcachedDriver final : public MemcachedDriver {
   // delete in the ASCII protocol, and an expired item reads as absent.
   CasResult cas_erase(std::string_view key, std::uint64_t cas) override;
   bool erase(std::string_view key) override;
+  // On any idle client: a counter shared by every lock of a region must not
+  // make them take turns on one connection.
   std::uint64_t increment(std::string_view key, std::uint64_t delta,
                           std::uint64_t initial) override;
+  // On the client of `affinity_key`'s stripe.
+  std::uint64_t increment_with_affinity(std::string_view key, std::uint64_t delta,
+                                        std::uint64_t initial,
+                                        std::string_view affinity_key) override;
   // One round trip: the add is sent without asking for a reply ("noreply"),
   // and the get that follows on the same connection sees its outcome.
   std::optional<MemcachedItem> add_and_get(std::string_view key, std::string_view value,

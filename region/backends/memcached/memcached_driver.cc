@@ -8,6 +8,13 @@ void MemcachedDriver::set_multi(const std::vector<std::pair<std::string, std::st
   for (const auto& [key, value] : items) set(key, value, expiry);
 }
 
+std::uint64_t MemcachedDriver::increment_with_affinity(std::string_view key,
+                                                       std::uint64_t delta,
+                                                       std::uint64_t initial,
+                                                       std::string_view /*affinity_key*/) {
+  return increment(key, delta, initial);
+}
+
 void MemcachedDriver::cas_erase_without_reply(std::string_view key, std::uint64_t cas) {
   cas_erase(key, cas);
 }

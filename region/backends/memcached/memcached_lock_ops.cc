@@ -69,7 +69,10 @@ LockAttempt MemcachedBackend::try_lock(std::string_view lock_key, const LeaseTer
   const std::string counter_key = wire_key(kFencingCounterKey);
   const std::string record_key = wire_key(lock_key);
   return on_servers([&]() -> LockAttempt {
-    const std::uint64_t token = driver_->increment(counter_key, 1, counter_seed(terms.now));
+    // On the record's connection: with one server, the whole cycle then
+    // wakes one server thread.
+    const std::uint64_t token =
+        driver_->increment_with_affinity(counter_key, 1, counter_seed(terms.now), record_key);
     const lock::LeaseRecord lease{token, engine::truncate_to_ms(terms.now), terms.lease};
     const std::string record = lock::encode_lease(lease);
     const MemcachedExpiry expiry = memcached::to_memcached_expiry(lease.ends(), terms.now);
