@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "engine/record.h"
 #include "regionkv/inspect.h"

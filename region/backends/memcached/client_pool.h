@@ -5,7 +5,7 @@
 // Two ways to borrow:
 // - borrow(): any idle client; the pool grows to the number of threads
 //   calling at once. For calls whose order against other calls does not
-//   matter (multi-key reads, the fencing counter).
+//   matter (multi-key reads, a counter increment with no key to keep near).
 // - borrow_for(key): the client of the key's stripe, one of kStripes, held
 //   exclusively. Every call on one key goes out on the same connection to
 //   its server, in the order the calls are made, and memcached answers a
