@@ -27,7 +27,9 @@ class EventLog {
       : fd_(::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) {
     if (fd_ < 0) throw std::runtime_error(std::string("cannot open log ") + path);
   }
-  // One write(2) per line: a SIGKILL leaves whole lines only.
+  // One write(2) per line, and nothing done on its strength until it
+  // returns. A SIGKILL can still cut the last line short, which the harness
+  // reads as never written (expected_state.cc).
   void line(const std::string& text) {
     const std::string with_newline = text + "\n";
     if (::write(fd_, with_newline.data(), with_newline.size()) !=

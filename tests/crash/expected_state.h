@@ -1,7 +1,8 @@
 // The expected-state log of the crash harness, and the model it builds.
 //
 // The writer appends one line per event to a log outside the store, with
-// write(2), so every line it wrote survives its SIGKILL:
+// write(2), so every line it wrote survives its SIGKILL (the last one
+// possibly cut short, which reads as never written):
 //   P <id> set <key> <value>            an operation about to be issued
 //   P <id> erase <key>
 //   P <id> multi <key> <value> ...      (set_multi: all or nothing)
@@ -45,8 +46,9 @@ struct RoundLog {
   std::size_t unavailable = 0;
 };
 
-// Parses a whole log; throws std::runtime_error on a malformed line (a torn
-// last line, which SIGKILL cannot produce with write(2), is also an error).
+// Parses a whole log; throws std::runtime_error on a malformed line. A last
+// line without its newline was cut short by the kill and is skipped: the
+// writer acts on a line only once all of it is written.
 RoundLog parse_round_log(const std::filesystem::path& path);
 
 // What the store must hold: key -> value, absent keys missing.
