@@ -54,19 +54,40 @@ TEST(StoreOpenTest, SecondOpenOfHeldDirectoryIsStorageError) {
 
 TEST(StoreOpenTest, HeldByAnotherProcessIsStorageError) {
   TempDir dir;
-  auto store = Store::open(dir.sub("s"));
+  int opened[2];
+  int finish[2];
+  ASSERT_EQ(pipe(opened), 0);
+  ASSERT_EQ(pipe(finish), 0);
+  // The holder is forked while this process has no other thread: a child
+  // forked after the store started its threads could deadlock on a lock one
+  // of them held (it did, under ASan).
   const pid_t child = fork();
   ASSERT_NE(child, -1);
   if (child == 0) {
+    close(opened[0]);
+    close(finish[1]);
     try {
-      Store::open(dir.sub("s"));
-    } catch (const StorageError& e) {
-      _exit(std::string(e.what()).find("in use") != std::string::npos ? 0 : 2);
+      auto store = Store::open(dir.sub("s"));
+      char byte = 'x';
+      if (write(opened[1], &byte, 1) != 1) _exit(2);
+      (void)!read(finish[0], &byte, 1);  // returns when the parent closes its end
     } catch (...) {
       _exit(3);
     }
-    _exit(1);
+    _exit(0);
   }
+  close(opened[1]);
+  close(finish[0]);
+  char byte;
+  ASSERT_EQ(read(opened[0], &byte, 1), 1) << "the holder could not open the store";
+  try {
+    Store::open(dir.sub("s"));
+    ADD_FAILURE() << "opened a store another process holds";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
+  }
+  close(finish[1]);
+  close(opened[0]);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
