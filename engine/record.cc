@@ -3,7 +3,6 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include <algorithm>
 #include <string>
 
 #include "engine/little_endian.h"
@@ -37,34 +36,6 @@ std::uint32_t record_checksum(std::string_view header_prefix,
 bool Record::live_at(TimePoint now) const {
   return !expires_at || now < *expires_at;
 }
-
-std::int64_t to_unix_ms(TimePoint t) {
-  return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch())
-      .count();
-}
-
-TimePoint from_unix_ms(std::int64_t ms) {
-  // Saturate instead of overflowing the clock's finer-grained ticks.
-  constexpr std::int64_t kLimit =
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          Clock::duration::max()).count();
-  const std::int64_t clamped = std::clamp(ms, -kLimit, kLimit);
-  return TimePoint(std::chrono::duration_cast<Clock::duration>(
-      std::chrono::milliseconds(clamped)));
-}
-
-TimePoint add_saturating(TimePoint t, std::chrono::milliseconds d) {
-  using Ticks = Clock::duration;
-  const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
-      Ticks::max());
-  const Ticks step = std::chrono::duration_cast<Ticks>(std::clamp(d, -limit, limit));
-  const Ticks base = t.time_since_epoch();
-  if (step.count() > 0 && base > Ticks::max() - step) return TimePoint::max();
-  if (step.count() < 0 && base < Ticks::min() - step) return TimePoint::min();
-  return t + step;
-}
-
-TimePoint truncate_to_ms(TimePoint t) { return from_unix_ms(to_unix_ms(t)); }
 
 std::string encode_record(RecordKind kind, ExpiresAt expires_at,
                           std::string_view payload) {

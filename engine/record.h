@@ -12,6 +12,7 @@
 
 #include "regionkv/backend.h"
 #include "regionkv/time_source.h"
+#include "engine/unix_ms.h"  // times are stored as Unix milliseconds
 
 namespace regionkv::engine {
 
@@ -36,14 +37,6 @@ std::string encode_record(RecordKind kind, ExpiresAt expires_at,
                           std::string_view payload);
 // Throws Corruption describing what failed; `bytes` must outlive the Record.
 Record decode_record(std::string_view bytes);
-
-// Times are stored as signed milliseconds since the Unix epoch.
-std::int64_t to_unix_ms(TimePoint t);
-TimePoint from_unix_ms(std::int64_t ms);
-// t + d, saturating at the clock's range instead of overflowing.
-TimePoint add_saturating(TimePoint t, std::chrono::milliseconds d);
-// `t` with sub-millisecond precision dropped, as a stored time reads back.
-TimePoint truncate_to_ms(TimePoint t);
 
 }  // namespace regionkv::engine
 

@@ -6,11 +6,6 @@
 
 namespace regionkv::lock {
 
-std::optional<TimePoint> LeaseRecord::ends() const {
-  if (lease.count() == 0) return std::nullopt;
-  return engine::add_saturating(acquired_at, lease);
-}
-
 bool LeaseRecord::expired_at(TimePoint now) const {
   const auto end = ends();
   return end && now >= *end;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/unix_ms.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv::lock {
@@ -36,8 +37,11 @@ struct LeaseRecord {
   TimePoint acquired_at;              // millisecond precision
   std::chrono::milliseconds lease{0};  // 0: never runs out
 
-  // When the lease runs out; nullopt if never.
-  std::optional<TimePoint> ends() const;
+  // When the lease runs out; nullopt if never. Inline: on every lock grant.
+  std::optional<TimePoint> ends() const {
+    if (lease.count() == 0) return std::nullopt;
+    return engine::add_saturating(acquired_at, lease);
+  }
   bool expired_at(TimePoint now) const;
   // The time rule: the holder may still write under the lock at `now`, i.e.
   // now + 1 s <= acquired_at + lock_timeout (always, for a lease that never

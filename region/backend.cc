@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "region/xxh3_mangling.h"
+
 namespace regionkv {
 namespace {
 
@@ -51,6 +53,7 @@ void Backend::set_key_mangler(KeyMangler mangler) {
   auto hashed = hash_keys(raw, mangler);
   std::unique_lock lock(mangling_mutex_);
   key_mangler_ = std::move(mangler);
+  uses_xxh3_key_mangler_.store(is_xxh3_key_mangler(key_mangler_), std::memory_order_release);
   // The raw set may have changed meanwhile; rehash under the lock then.
   if (raw != raw_no_expiry_keys_) hashed = hash_keys(raw_no_expiry_keys_, key_mangler_);
   hashed_no_expiry_keys_ = std::move(hashed);

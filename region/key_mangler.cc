@@ -1,5 +1,8 @@
 #include "regionkv/key_mangler.h"
 
+#include <array>
+#include <cstring>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -7,17 +10,29 @@
 
 namespace regionkv {
 
+namespace {
+
+// "00" "01" ... "ff": one table read per digest byte instead of two.
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 512> pairs{};
+  for (std::size_t byte = 0; byte < 256; ++byte) {
+    pairs[2 * byte] = kHex[byte >> 4];
+    pairs[2 * byte + 1] = kHex[byte & 0x0f];
+  }
+  return pairs;
+}();
+
+}  // namespace
+
 void append_xxh3_mangled_key(std::string& out, std::string_view key) {
-  static constexpr char kHex[] = "0123456789abcdef";
   XXH128_canonical_t canonical;
   static_assert(2 * sizeof(canonical.digest) == kXxh3MangledKeySize);
   XXH128_canonicalFromHash(&canonical, XXH3_128bits(key.data(), key.size()));
-  const std::size_t start = out.size();
-  out.resize(start + kXxh3MangledKeySize);
-  for (std::size_t i = 0; i < sizeof(canonical.digest); ++i) {
-    out[start + 2 * i] = kHex[canonical.digest[i] >> 4];
-    out[start + 2 * i + 1] = kHex[canonical.digest[i] & 0x0f];
-  }
+  char hex[kXxh3MangledKeySize];
+  for (std::size_t i = 0; i < sizeof(canonical.digest); ++i)
+    std::memcpy(hex + 2 * i, &kHexPairs[2 * std::size_t{canonical.digest[i]}], 2);
+  out.append(hex, sizeof hex);
 }
 
 std::string xxh3_mangle_key(std::string_view key) {

@@ -136,26 +136,29 @@ std::string Region::stored_key(const Configured& state, std::string_view key,
                                std::string_view prefix) const {
   if (key.empty())
     throw std::invalid_argument("region '" + name_ + "': empty key");
-  const KeyMangler mangler = state.backend->key_mangler();
-  if (!mangler && key.substr(0, lock::kLockKeyPrefix.size()) == lock::kLockKeyPrefix)
-    throw std::invalid_argument(describe(key) +
-                                ": keys may not start with '_lock' while key "
-                                "mangling is disabled (lock records use it)");
   std::string stored;
-  if (!mangler) {
-    stored.reserve(prefix.size() + key.size());
-    stored.append(prefix).append(key);
-  } else if (is_xxh3_key_mangler(mangler)) {
-    // The default mangler writes straight after the prefix: one allocation.
+  if (state.backend->uses_xxh3_key_mangler()) {
+    // The default mangler, the common case: no copy of the mangler, and the
+    // digest written straight after the prefix (one allocation).
     stored.reserve(prefix.size() + kXxh3MangledKeySize);
     stored.append(prefix);
     append_xxh3_mangled_key(stored, key);
   } else {
-    const std::string mangled = mangler(key);
-    if (mangled.empty())
-      throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
-    stored.reserve(prefix.size() + mangled.size());
-    stored.append(prefix).append(mangled);
+    const KeyMangler mangler = state.backend->key_mangler();
+    if (!mangler) {
+      if (key.substr(0, lock::kLockKeyPrefix.size()) == lock::kLockKeyPrefix)
+        throw std::invalid_argument(describe(key) +
+                                    ": keys may not start with '_lock' while key "
+                                    "mangling is disabled (lock records use it)");
+      stored.reserve(prefix.size() + key.size());
+      stored.append(prefix).append(key);
+    } else {
+      const std::string mangled = mangler(key);
+      if (mangled.empty())
+        throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
+      stored.reserve(prefix.size() + mangled.size());
+      stored.append(prefix).append(mangled);
+    }
   }
   const std::size_t size = stored.size() - prefix.size();
   const std::size_t limit = state.backend->max_key_size();

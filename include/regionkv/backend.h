@@ -15,6 +15,7 @@
 #ifndef REGIONKV_BACKEND_H_
 #define REGIONKV_BACKEND_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -155,6 +156,11 @@ class Backend {
   // Region::set_key_mangler. Setting it rehashes the no-expiry keys.
   virtual void set_key_mangler(KeyMangler mangler);
   KeyMangler key_mangler() const;
+  // Whether the effective mangler is xxh3_key_mangler(): the region then
+  // builds stored keys itself, without copying the mangler under a lock.
+  bool uses_xxh3_key_mangler() const noexcept {
+    return uses_xxh3_key_mangler_.load(std::memory_order_acquire);
+  }
 
   // The raw no-expiry keys, and the same keys through the effective mangler
   // (the raw set when the mangler is empty).
@@ -170,6 +176,7 @@ class Backend {
  private:
   mutable std::shared_mutex mangling_mutex_;
   KeyMangler key_mangler_;                     // guarded by mangling_mutex_
+  std::atomic<bool> uses_xxh3_key_mangler_{false};  // written under mangling_mutex_
   std::set<std::string> raw_no_expiry_keys_;   // guarded by mangling_mutex_
   std::set<std::string> hashed_no_expiry_keys_;  // guarded by mangling_mutex_
   std::shared_ptr<const TimeSource> clock_ = system_time_source();

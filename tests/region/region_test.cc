@@ -193,6 +193,39 @@ TEST_P(RegionTest, SetKeyManglerRehashesNoExpiryKeys) {
   EXPECT_EQ(region.backend().raw_no_expiry_keys(), std::set<std::string>{"keep"});
 }
 
+// Stored keys are on disk, so the default mangler's output may never change:
+// the canonical XXH3-128 digests, as lower-case hex, of known inputs (computed
+// apart from regionkv, with xxhash.h and printf("%02x")).
+TEST_P(RegionTest, DefaultManglerStoresKnownDigests) {
+  Region& region = configured();
+  EXPECT_EQ(xxh3_mangle_key(""), "99aa06d3014798d86001c324468d497f");
+  EXPECT_EQ(xxh3_mangle_key("a"), "a96faf705af16834e6c632b61e964e1f");
+  EXPECT_EQ(xxh3_mangle_key(std::string(300, 'x')), "125237ea2ad7bc7aa5d1b4607dc83554");
+
+  region.set("token-1", "v");
+  EXPECT_EQ(region.backend().get("49c1bf8fe3fe901d52529524807a70ef"), "v");
+  Lock lock = region.get_lock("token-1");
+  const LockAttempt second = region.backend().try_lock(
+      "_lock49c1bf8fe3fe901d52529524807a70ef", LeaseTerms{fixture_.clock->now(), std::chrono::seconds(10)});
+  EXPECT_FALSE(second.grant) << "the lock record is not where the format puts it";
+}
+
+// The region builds default-mangled keys itself; a mangler set later must
+// take over from it, and the default must come back when set again.
+TEST_P(RegionTest, StoredKeysFollowManglerChangesBothWays) {
+  Region& region = configured();
+  region.set_key_mangler([](std::string_view k) { return "m-" + std::string(k); });
+  region.set("k", "custom");
+  EXPECT_EQ(region.backend().get("m-k"), "custom");
+  region.set_key_mangler(xxh3_key_mangler());
+  region.set("k", "default");
+  EXPECT_EQ(region.backend().get(xxh3_mangle_key("k")), "default");
+  EXPECT_EQ(region.backend().get("m-k"), "custom");
+  region.set_key_mangler({});
+  region.set("k", "raw");
+  EXPECT_EQ(region.backend().get("k"), "raw");
+}
+
 TEST(RegionCorruptionTest, DamagedRecordIsCorruptionNamingRegionAndKey) {
   StoreFixture fixture;
   Region& region = fixture.region("damaged");
