@@ -1,14 +1,11 @@
 #include "engine/secondary_db.h"
 
-#include <stdlib.h>
-
-#include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include "engine/engine.h"
 #include "engine/printable.h"
 #include "engine/rocksdb_options.h"
+#include "engine/scratch_dir.h"
 #include "regionkv/errors.h"
 #include "regionkv/inspect.h"
 
@@ -39,17 +36,6 @@ void check_store_directory(const fs::path& dir) {
   if (ec && ec != std::errc::no_such_file_or_directory)
     unreadable(dir, "cannot read the directory: " + ec.message());
   if (!fs::exists(current)) not_a_store(dir, "no RocksDB database in the directory");
-}
-
-fs::path make_scratch_dir() {
-  std::error_code ec;
-  const fs::path base = fs::temp_directory_path(ec);
-  if (ec) throw StorageError("cannot find the temp directory: " + ec.message());
-  std::string pattern = (base / "regionkv-inspect-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw StorageError("cannot make a scratch directory under " + base.string() + ": " +
-                       std::strerror(errno));
-  return pattern;
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ class SecondaryDb {
   // Opens the store in `store_dir` as it is now: the secondary replays the
   // primary's write-ahead log, so every write acknowledged before this call
   // is visible. Nothing is written under `store_dir`; the secondary's own
-  // files go to a fresh directory under the system temp directory, removed by
+  // files go to a fresh scratch directory (engine/scratch_dir.h), removed by
   // the destructor (or before a throw).
   // Throws NotAStore, StorageError or Corruption (inspect_store's contract).
   static std::unique_ptr<SecondaryDb> open(const std::filesystem::path& store_dir);

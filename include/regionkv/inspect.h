@@ -10,8 +10,10 @@
 // write acknowledged before it starts, and never writes into the store
 // directory. The secondary instance keeps its own files in a scratch
 // directory under the system temp directory (std::filesystem::
-// temp_directory_path(), so $TMPDIR), removed before inspect_store returns or
-// throws.
+// temp_directory_path(), so $TMPDIR), "regionkv-inspect-<pid>-XXXXXX",
+// removed before inspect_store returns or throws. One left by a process killed
+// while inspecting is removed by the next inspection in that temp directory,
+// once the process is gone and the directory is a minute old.
 //
 // The snapshot holds every listed record in memory: for a very large store,
 // set InspectOptions::limit (counts and stored bytes are still complete).

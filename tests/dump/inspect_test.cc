@@ -3,11 +3,17 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "engine/engine.h"
 #include "engine/record.h"
+#include "engine/scratch_dir.h"
 #include "lock/lease_record.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
@@ -365,6 +371,81 @@ TEST(InspectDirectoryTest, NeverWritesIntoTheStoreDirectory) {
   EXPECT_THROW(inspect_store(fixture.dir.sub("store"), missing_region), NotFound);
 
   EXPECT_EQ(listing(fixture.dir.path()), before);
+}
+
+// ---- Scratch directories left by killed inspections -------------------------
+
+// Points $TMPDIR (so temp_directory_path) at `dir` while in scope.
+class TmpdirOverride {
+ public:
+  explicit TmpdirOverride(const fs::path& dir) {
+    if (const char* old = std::getenv("TMPDIR")) old_ = old;
+    ::setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~TmpdirOverride() {
+    if (old_) ::setenv("TMPDIR", old_->c_str(), 1);
+    else ::unsetenv("TMPDIR");
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+// The pid of a process that has exited and been reaped.
+pid_t dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+fs::path scratch_like(const fs::path& tmp, const std::string& name, bool old) {
+  const fs::path dir = tmp / name;
+  fs::create_directories(dir);
+  std::ofstream(dir / "LOG") << "left behind";
+  if (old) fs::last_write_time(dir, fs::file_time_type::clock::now() - minutes(2));
+  return dir;
+}
+
+TEST(InspectScratchTest, RemovesOnlyScratchDirectoriesOfProcessesThatAreGone) {
+  StoreFixture fixture(no_sweeper());
+  fixture.store->region("r").configure(raw_keys());
+  fixture.store.reset();
+  TempDir tmp;
+  const std::string dead = std::to_string(dead_pid());
+  const std::string alive = std::to_string(::getpid());
+  const fs::path abandoned = scratch_like(tmp.path(), "regionkv-inspect-" + dead + "-aB3dE6", true);
+  const std::vector<fs::path> kept = {
+      scratch_like(tmp.path(), "regionkv-inspect-" + alive + "-aB3dE6", true),  // owner alive
+      scratch_like(tmp.path(), "regionkv-inspect-" + dead + "-fResh1", false),  // too recent
+      scratch_like(tmp.path(), "regionkv-inspect-aB3dE6", true),  // earlier naming: owner unknown
+      scratch_like(tmp.path(), "regionkv-inspect-" + dead, true),  // not our pattern
+      scratch_like(tmp.path(), "something-else-" + dead + "-aB3dE6", true),
+  };
+
+  {
+    TmpdirOverride override(tmp.path());
+    inspect_store(fixture.dir.sub("store"));
+  }
+
+  EXPECT_FALSE(fs::exists(abandoned));
+  for (const auto& dir : kept) EXPECT_TRUE(fs::exists(dir / "LOG")) << dir;
+  // And this inspection's own scratch directory is gone too.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(tmp.path())) ++entries;
+  EXPECT_EQ(entries, kept.size());
+}
+
+// A process killed while inspecting leaves its scratch directory; the pid in
+// the name is what lets the next inspection know it is abandoned.
+TEST(InspectScratchTest, ScratchDirectoryNamesItsProcess) {
+  TempDir tmp;
+  TmpdirOverride override(tmp.path());
+  const fs::path dir = engine::make_scratch_dir();
+  EXPECT_EQ(dir.parent_path(), tmp.path());
+  const std::string prefix = "regionkv-inspect-" + std::to_string(::getpid()) + "-";
+  EXPECT_EQ(dir.filename().string().substr(0, prefix.size()), prefix);
+  EXPECT_TRUE(fs::is_directory(dir));
 }
 
 }  // namespace
