@@ -52,17 +52,13 @@ ClientPool::Borrowed ClientPool::borrow_for(std::string_view key) {
 }
 
 void ClientPool::give_back(Borrowed& borrowed) {
-  if (borrowed.stripe_ != nullptr) {
-    if (borrowed.discard_) {
-      memcached_free(borrowed.client_);
-      borrowed.stripe_->client = nullptr;
-    }
-    return;  // ~Borrowed then unlocks the stripe
-  }
+  // A stripe's client stays with its stripe; ~Borrowed then unlocks it.
   if (borrowed.discard_) {
     memcached_free(borrowed.client_);
+    if (borrowed.stripe_ != nullptr) borrowed.stripe_->client = nullptr;
     return;
   }
+  if (borrowed.stripe_ != nullptr) return;
   std::lock_guard lock(mutex_);
   idle_.push_back(borrowed.client_);
 }

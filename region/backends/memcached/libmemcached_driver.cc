@@ -141,6 +141,17 @@ CasResult cas_result(ClientPool::Borrowed& client, memcached_return_t rc, std::s
   }
 }
 
+// Makes one request with "noreply" on `client`, then turns replies back on.
+// Without a reply, success only means the request was sent.
+template <typename Request>
+void send_without_reply(ClientPool::Borrowed& client, const char* operation,
+                        std::string_view key, Request request) {
+  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 1);
+  const memcached_return_t rc = request();
+  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 0);
+  if (rc != MEMCACHED_SUCCESS) fail(client, rc, operation, key);
+}
+
 std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
                              std::string_view key, std::uint64_t delta, std::uint64_t initial) {
   std::uint64_t value = 0;
@@ -256,23 +267,18 @@ std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view ke
                                                              std::string_view value,
                                                              MemcachedExpiry expiry) {
   auto client = pool_.borrow_for(key);
-  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 1);
-  const memcached_return_t rc =
-      memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
-  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 0);
-  // Without a reply, success only means the request was sent.
-  if (rc != MEMCACHED_SUCCESS) fail(client, rc, "add", key);
+  send_without_reply(client, "add", key, [&] {
+    return memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry,
+                         0);
+  });
   return get_with(client, key);
 }
 
 void LibmemcachedDriver::cas_erase_without_reply(std::string_view key, std::uint64_t cas) {
   auto client = pool_.borrow_for(key);
-  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 1);
-  const memcached_return_t rc =
-      memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas);
-  memcached_behavior_set(client.get(), MEMCACHED_BEHAVIOR_NOREPLY, 0);
-  // Without a reply, success only means the request was sent.
-  if (rc != MEMCACHED_SUCCESS) fail(client, rc, "cas", key);
+  send_without_reply(client, "cas", key, [&] {
+    return memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas);
+  });
 }
 
 std::unique_ptr<MemcachedDriver> make_libmemcached_driver(const RegionConfig& config) {
