@@ -11,6 +11,7 @@
 
 #include "bench/lock_bench_support.h"
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 
 namespace regionkv::bench {
@@ -58,7 +59,7 @@ void load_backlog(const benchmark::State& state, const char* backing_store) {
   if (std::string(backing_store) == "rocksdb") {
     // An old backlog sits compacted on disk; and no compaction started by
     // the load may run on (and filter records) during the measured pass.
-    engine::Engine& engine = backlog.store->engine();
+    engine::Engine& engine = StoreInternals::engine(*backlog.store);
     rocksdb::CompactRangeOptions everything;
     everything.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     engine::check_status(

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "engine/no_expiry_keys.h"
-#include "regionkv/backend.h"
+#include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv::engine {

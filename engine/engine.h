@@ -17,8 +17,8 @@
 
 #include "engine/fencing_counter.h"
 #include "engine/no_expiry_keys.h"
-#include "engine/striped_mutex.h"
-#include "regionkv/store.h"
+#include "common/striped_mutex.h"
+#include "regionkv/store_options.h"
 
 namespace regionkv::engine {
 
@@ -48,7 +48,7 @@ class Engine {
   // Per region: the mutexes that make a read-check-write on one of its keys
   // atomic in this process (locks, locked writes, erase, the sweeper), and
   // its fencing counter. Created with the column family.
-  using KeyLocks = StripedMutex<1024>;
+  using KeyLocks = common::StripedMutex<1024>;
   KeyLocks& key_locks(const std::string& region);
   FencingCounter& fencing_counter(const std::string& region);
   // The region's hashed no-expiry keys as the sweeper and the compaction

@@ -1,7 +1,7 @@
 #include "engine/fencing_counter.h"
 
 #include "engine/engine.h"
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::engine {
@@ -20,7 +20,7 @@ FencingCounter::FencingCounter(rocksdb::DB& db, const std::string& region)
     if (stored.size() != 8)
       throw Corruption("region '" + region + "': corrupt fencing counter (" +
                        std::to_string(stored.size()) + " bytes)");
-    reserved_up_to_ = read_u64(stored, 0);
+    reserved_up_to_ = common::read_u64(stored, 0);
   }
   last_issued_ = reserved_up_to_;
 }
@@ -29,7 +29,7 @@ std::uint64_t FencingCounter::next() {
   std::lock_guard guard(mutex_);
   if (last_issued_ == reserved_up_to_) {
     std::string bytes;
-    append_u64(bytes, reserved_up_to_ + kBlockSize);
+    common::append_u64(bytes, reserved_up_to_ + kBlockSize);
     rocksdb::WriteOptions durable;
     durable.sync = true;  // rare, and tokens must not repeat even after power loss
     check_status(db_.Put(durable, key_, bytes), "cannot reserve fencing tokens");

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "engine/engine.h"
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 
 namespace regionkv::engine {
 
@@ -13,9 +13,9 @@ std::string NoExpiryKeys::metadata_key(std::string_view region) {
 
 std::string NoExpiryKeys::encode(const KeySet& keys) {
   std::string out;
-  append_u32(out, static_cast<std::uint32_t>(keys.size()));
+  common::append_u32(out, static_cast<std::uint32_t>(keys.size()));
   for (const auto& key : keys) {
-    append_u32(out, static_cast<std::uint32_t>(key.size()));
+    common::append_u32(out, static_cast<std::uint32_t>(key.size()));
     out.append(key);
   }
   return out;
@@ -23,12 +23,12 @@ std::string NoExpiryKeys::encode(const KeySet& keys) {
 
 std::optional<NoExpiryKeys::KeySet> NoExpiryKeys::decode(std::string_view bytes) {
   if (bytes.size() < 4) return std::nullopt;
-  const std::uint32_t count = read_u32(bytes, 0);
+  const std::uint32_t count = common::read_u32(bytes, 0);
   std::size_t offset = 4;
   KeySet keys;
   for (std::uint32_t i = 0; i < count; ++i) {
     if (bytes.size() - offset < 4) return std::nullopt;
-    const std::uint32_t size = read_u32(bytes, offset);
+    const std::uint32_t size = common::read_u32(bytes, offset);
     offset += 4;
     if (bytes.size() - offset < size) return std::nullopt;
     keys.emplace(bytes.substr(offset, size));

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::engine {
@@ -45,8 +45,8 @@ std::string encode_record(RecordKind kind, ExpiresAt expires_at,
   out.push_back(static_cast<char>(kind));
   out.push_back(static_cast<char>(expires_at ? kFlagHasExpiry : 0));
   out.push_back('\0');  // reserved
-  append_u32(out, 0);   // checksum, filled in below
-  append_u64(out, expires_at ? static_cast<std::uint64_t>(to_unix_ms(*expires_at))
+  common::append_u32(out, 0);   // checksum, filled in below
+  common::append_u64(out, expires_at ? static_cast<std::uint64_t>(common::to_unix_ms(*expires_at))
                              : 0);
   out.append(payload);
   const std::string_view view(out);
@@ -73,14 +73,14 @@ Record decode_record(std::string_view bytes) {
   if ((flags & ~kFlagHasExpiry) != 0 || bytes[3] != '\0')
     corrupt("unknown flags");
   const std::string_view payload = bytes.substr(kRecordHeaderSize);
-  if (read_u32(bytes, kChecksumOffset) !=
+  if (common::read_u32(bytes, kChecksumOffset) !=
       record_checksum(bytes.substr(0, kChecksumOffset),
                       bytes.substr(kExpiryOffset, 8), payload))
     corrupt("checksum mismatch");
   Record record;
   record.kind = static_cast<RecordKind>(kind);
-  const auto expiry_ms = static_cast<std::int64_t>(read_u64(bytes, kExpiryOffset));
-  if (flags & kFlagHasExpiry) record.expires_at = from_unix_ms(expiry_ms);
+  const auto expiry_ms = static_cast<std::int64_t>(common::read_u64(bytes, kExpiryOffset));
+  if (flags & kFlagHasExpiry) record.expires_at = common::from_unix_ms(expiry_ms);
   else if (expiry_ms != 0) corrupt("expiry set without its flag");
   record.payload = payload;
   return record;

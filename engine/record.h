@@ -10,9 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "regionkv/backend.h"
 #include "regionkv/time_source.h"
-#include "engine/unix_ms.h"  // times are stored as Unix milliseconds
+#include "common/unix_ms.h"  // times are stored as Unix milliseconds
 
 namespace regionkv::engine {
 

@@ -6,7 +6,7 @@
 
 #include <rocksdb/options.h>
 
-#include "regionkv/store.h"
+#include "regionkv/store_options.h"
 
 namespace regionkv::engine {
 

@@ -3,7 +3,7 @@
 #include <system_error>
 
 #include "engine/engine.h"
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "engine/rocksdb_options.h"
 #include "engine/scratch_dir.h"
 #include "regionkv/errors.h"

@@ -17,8 +17,7 @@
 #include <vector>
 
 #include "engine/column_family_sweep.h"
-#include "regionkv/backend.h"
-#include "regionkv/store.h"
+#include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv::engine {

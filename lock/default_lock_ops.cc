@@ -8,17 +8,17 @@
 
 #include <string>
 
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
-#include "engine/striped_mutex.h"
+#include "common/striped_mutex.h"
 #include "regionkv/backend.h"
 #include "regionkv/errors.h"
 
 namespace regionkv {
 
 struct Backend::DefaultLockState {
-  engine::StripedMutex<256> stripes;
+  common::StripedMutex<256> stripes;
   std::mutex fencing_mutex;  // serialises the counter's read-modify-write
 };
 
@@ -66,12 +66,12 @@ LockAttempt Backend::try_lock(std::string_view lock_key, const LeaseTerms& terms
     if (stored && stored->size() != 8)
       throw Corruption("corrupt fencing counter: " + std::to_string(stored->size()) +
                        " bytes");
-    token = (stored ? engine::read_u64(*stored, 0) : 0) + 1;
+    token = (stored ? common::read_u64(*stored, 0) : 0) + 1;
     std::string bytes;
-    engine::append_u64(bytes, token);
+    common::append_u64(bytes, token);
     set(kFencingCounterKey, bytes, std::nullopt);
   }
-  lock::LeaseRecord lease{token, engine::truncate_to_ms(terms.now), terms.lease};
+  lock::LeaseRecord lease{token, common::truncate_to_ms(terms.now), terms.lease};
   set(lock_key, lock::encode_lease(lease), lease.ends());
   return LockAttempt{LockGrant{token, lease.acquired_at}, std::nullopt};
 }

@@ -1,6 +1,6 @@
 #include "lock/lease_record.h"
 
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 #include "engine/record.h"
 #include "regionkv/errors.h"
 
@@ -14,7 +14,7 @@ bool LeaseRecord::expired_at(TimePoint now) const {
 bool lease_allows_write(const std::optional<TimePoint>& lease_ends, TimePoint now) {
   // lock_timeout = lease - kLeaseMargin, so now + kLeaseMargin <=
   // acquired_at + lock_timeout reads now + 2 * kLeaseMargin <= lease end.
-  return !lease_ends || engine::add_saturating(now, 2 * kLeaseMargin) <= *lease_ends;
+  return !lease_ends || common::add_saturating(now, 2 * kLeaseMargin) <= *lease_ends;
 }
 
 bool LeaseRecord::allows_write_at(TimePoint now) const {
@@ -33,7 +33,7 @@ std::string encode_lease(const LeaseRecord& lease) {
   // Into a fixed buffer: the compiler turns each put_u64 into one store.
   char bytes[kLeaseRecordSize];
   put_u64(bytes, lease.fencing_token);
-  put_u64(bytes + 8, static_cast<std::uint64_t>(engine::to_unix_ms(lease.acquired_at)));
+  put_u64(bytes + 8, static_cast<std::uint64_t>(common::to_unix_ms(lease.acquired_at)));
   put_u64(bytes + 16, static_cast<std::uint64_t>(lease.lease.count()));
   return std::string(bytes, kLeaseRecordSize);
 }
@@ -43,10 +43,10 @@ LeaseRecord decode_lease(std::string_view bytes) {
     throw Corruption("corrupt lock record: " + std::to_string(bytes.size()) +
                      " bytes, expected " + std::to_string(kLeaseRecordSize));
   LeaseRecord lease;
-  lease.fencing_token = engine::read_u64(bytes, 0);
+  lease.fencing_token = common::read_u64(bytes, 0);
   lease.acquired_at =
-      engine::from_unix_ms(static_cast<std::int64_t>(engine::read_u64(bytes, 8)));
-  const auto lease_ms = static_cast<std::int64_t>(engine::read_u64(bytes, 16));
+      common::from_unix_ms(static_cast<std::int64_t>(common::read_u64(bytes, 8)));
+  const auto lease_ms = static_cast<std::int64_t>(common::read_u64(bytes, 16));
   if (lease_ms < 0) throw Corruption("corrupt lock record: negative lease");
   lease.lease = std::chrono::milliseconds(lease_ms);
   return lease;

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/unix_ms.h"
+#include "common/unix_ms.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv::lock {
@@ -40,7 +40,7 @@ struct LeaseRecord {
   // When the lease runs out; nullopt if never. Inline: on every lock grant.
   std::optional<TimePoint> ends() const {
     if (lease.count() == 0) return std::nullopt;
-    return engine::add_saturating(acquired_at, lease);
+    return common::add_saturating(acquired_at, lease);
   }
   bool expired_at(TimePoint now) const;
   // The time rule: the holder may still write under the lock at `now`, i.e.

@@ -5,13 +5,13 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
 #include "lock/lock_waiters.h"
-#include "engine/striped_mutex.h"
+#include "common/striped_mutex.h"
 #include "region/backend_registry.h"
-#include "region/xxh3_mangling.h"
+#include "common/xxh3_mangling.h"
 #include "regionkv/errors.h"
 #include "regionkv/store.h"
 
@@ -77,7 +77,7 @@ struct Region::Configured {
   milliseconds lease{0};             // 0: never runs out
   mutable lock::LockWaiters waiters;
   // Serialises get_or_create's creators when the region has locking off.
-  mutable engine::StripedMutex<64> creators;
+  mutable common::StripedMutex<64> creators;
 };
 
 Region::Region(std::string name, Store& store)
@@ -129,7 +129,7 @@ const Region::Configured& Region::state() const {
 const RegionConfig& Region::config() const { return state().config; }
 
 std::string Region::describe(std::string_view key) const {
-  return "region '" + name_ + "', key '" + engine::printable(key) + "'";
+  return "region '" + name_ + "', key '" + printable(key) + "'";
 }
 
 std::string Region::stored_key(const Configured& state, std::string_view key,
@@ -172,7 +172,7 @@ std::string Region::stored_key(const Configured& state, std::string_view key,
 ExpiresAt Region::expiry_for(const Configured& state, std::string_view stored_key) const {
   if (!state.config.expire_time || state.backend->is_no_expiry_key(stored_key))
     return std::nullopt;
-  return engine::add_saturating(store_.time_source()->now(), *state.config.expire_time);
+  return common::add_saturating(store_.time_source()->now(), *state.config.expire_time);
 }
 
 void Region::check_value(const Configured& state, std::string_view key,
@@ -203,7 +203,7 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
   auto values = s.backend->get_multi(stored);
   std::string missing;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!values[i]) missing += (missing.empty() ? "'" : ", '") + engine::printable(keys[i]) + "'";
+    if (!values[i]) missing += (missing.empty() ? "'" : ", '") + printable(keys[i]) + "'";
   }
   if (!missing.empty())
     throw NotFound("region '" + name_ + "': keys not found: " + missing);
@@ -256,12 +256,12 @@ bool Region::check_lock(const Configured& s, const Lock& lock,
                                               : std::string("no region (released)")));
   if (lock.key_ != key)
     throw std::invalid_argument(describe(key) + ": the lock is for key '" +
-                                engine::printable(lock.key_) + "'");
+                                printable(lock.key_) + "'");
   if (!s.config.locking) return false;
   if (s.config.lock_timeout.count() > 0) {
     const TimePoint now = store_.time_source()->now();
-    if (engine::add_saturating(now, kLeaseMargin) >
-        engine::add_saturating(lock.acquired_at_, s.config.lock_timeout))
+    if (common::add_saturating(now, kLeaseMargin) >
+        common::add_saturating(lock.acquired_at_, s.config.lock_timeout))
       throw LockTimeout(describe(key) + ": the lock's lease is (nearly) spent");
   }
   return true;
@@ -300,7 +300,7 @@ Lock Region::get_lock(std::string_view key) {
   const auto& clock = store_.time_source();
   if (!s.config.locking)
     return Lock(this, std::string(key), std::move(record_key),
-                engine::truncate_to_ms(clock->now()), 0);
+                common::truncate_to_ms(clock->now()), 0);
 
   // Registered as a waiter from the first failed attempt on, so that the
   // uncontended path stays free of shared writes (lock/lock_waiters.h).

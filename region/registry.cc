@@ -3,8 +3,9 @@
 #include <stdexcept>
 
 #include "region/backend_registry.h"
-#include "region/backends/memcached/memcached_builtin.h"
 #include "region/backends/rocksdb_backend.h"
+#include "region/store_internals.h"
+#include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
 
 namespace regionkv {
@@ -19,12 +20,15 @@ struct Registries {
 Registries& registries() {
   static Registries* instance = [] {
     auto* r = new Registries();  // never destroyed: used until exit
-    r->backends["memcached"] = memcached::make_memcached_backend;
+    r->backends["memcached"] = [](const registry::BackendContext& context) {
+      // Keys are prefixed per region, so regions sharing servers stay apart.
+      return std::make_unique<MemcachedBackend>(context.config, context.region_name);
+    };
     r->backends["memory"] = [](const registry::BackendContext& context) {
       return std::make_unique<MemoryBackend>(context.config);
     };
     r->backends["rocksdb"] = [](const registry::BackendContext& context) {
-      return std::make_unique<RocksDBBackend>(context.store.engine(),
+      return std::make_unique<RocksDBBackend>(StoreInternals::engine(context.store),
                                               context.region_name);
     };
     return r;

@@ -1,7 +1,6 @@
-#include "tools/dump_json.h"
+#include "dump_json.h"
 
-#include "engine/printable.h"
-#include "engine/record.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::tools {
 namespace {
@@ -10,15 +9,15 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json time_or_null(const std::optional<TimePoint>& t) {
-  return t ? json(engine::to_unix_ms(*t)) : json(nullptr);
+  return t ? json(unix_ms(*t)) : json(nullptr);
 }
 
 // JSON strings hold UTF-8 only: other keys go as base64, flagged.
 void put_key(json& out, const std::string& key) {
-  if (engine::is_valid_utf8(key)) {
+  if (is_valid_utf8(key)) {
     out["key"] = key;
   } else {
-    out["key"] = engine::base64(key);
+    out["key"] = base64(key);
     out["key_encoding"] = "base64";
   }
 }
@@ -26,8 +25,8 @@ void put_key(json& out, const std::string& key) {
 json record_json(const InspectedRecord& record) {
   json out = json::object();
   put_key(out, record.key);
-  const bool text = engine::is_printable_utf8(record.value);
-  out["value"] = text ? record.value : engine::base64(record.value);
+  const bool text = is_printable_utf8(record.value);
+  out["value"] = text ? record.value : base64(record.value);
   out["value_encoding"] = text ? "utf8" : "base64";
   out["expires_at_ms"] = time_or_null(record.expires_at);
   return out;
@@ -37,7 +36,7 @@ json lock_json(const InspectedLock& lock) {
   json out = json::object();
   put_key(out, lock.key);
   out["fencing_token"] = lock.fencing_token;
-  out["acquired_at_ms"] = engine::to_unix_ms(lock.acquired_at);
+  out["acquired_at_ms"] = unix_ms(lock.acquired_at);
   out["lease_expires_at_ms"] = time_or_null(lock.lease_ends);
   return out;
 }
@@ -53,7 +52,7 @@ json dump_json(const StoreSnapshot& snapshot) {
     for (const auto& lock : region.locks) locks.push_back(lock_json(lock));
     regions.push_back(
         {{"name",
-          engine::is_valid_utf8(region.name) ? region.name : engine::printable(region.name)},
+          is_valid_utf8(region.name) ? region.name : printable(region.name)},
          {"records", std::move(records)},
          {"locks", std::move(locks)}});
   }

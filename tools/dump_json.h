@@ -5,9 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdint>
+
 #include "regionkv/inspect.h"
 
 namespace regionkv::tools {
+
+// Milliseconds since the Unix epoch, rounded down: how the dump shows times.
+inline std::int64_t unix_ms(TimePoint t) {
+  return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 // {"regions": [{"name", "records": [{"key", "value", "value_encoding",
 // "expires_at_ms"}], "locks": [{"key", "fencing_token", "acquired_at_ms",

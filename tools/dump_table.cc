@@ -1,4 +1,4 @@
-#include "tools/dump_table.h"
+#include "dump_table.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "engine/printable.h"
-#include "engine/record.h"
+#include "dump_json.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::tools {
 namespace {
@@ -41,7 +41,7 @@ class Table {
 // a - b in ms. Stored times are whole ms within the clock's range, so the
 // difference of two cannot overflow.
 std::chrono::milliseconds between(TimePoint a, TimePoint b) {
-  return std::chrono::milliseconds(engine::to_unix_ms(a) - engine::to_unix_ms(b));
+  return std::chrono::milliseconds(unix_ms(a) - unix_ms(b));
 }
 
 std::string expires_in(const InspectedRecord& record, TimePoint now) {
@@ -68,7 +68,7 @@ void write_summary(const StoreSnapshot& snapshot, std::ostream& out) {
   }
   Table table({"region", "records", "expired", "locks", "bytes"});
   for (const auto& region : snapshot.regions)
-    table.add({engine::printable(region.name), std::to_string(region.live_record_count),
+    table.add({printable(region.name), std::to_string(region.live_record_count),
                std::to_string(region.expired_record_count), std::to_string(region.lock_count),
                std::to_string(region.stored_bytes)});
   table.write(out, "");
@@ -78,7 +78,7 @@ void write_records(const RegionSnapshot& region, const InspectOptions& options, 
                    std::ostream& out) {
   const std::size_t total =
       region.live_record_count + (options.include_expired ? region.expired_record_count : 0);
-  out << "\nregion '" << engine::printable(region.name) << "': " << plural(total, "record");
+  out << "\nregion '" << printable(region.name) << "': " << plural(total, "record");
   if (region.records.size() < total) out << ", first " << region.records.size() << " shown";
   if (!options.include_expired && region.expired_record_count > 0)
     out << " (" << region.expired_record_count << " expired hidden; --expired shows them)";
@@ -86,31 +86,31 @@ void write_records(const RegionSnapshot& region, const InspectOptions& options, 
   if (region.records.empty()) return;
   Table table({"key", "expires in", "value"});
   for (const auto& record : region.records)
-    table.add({engine::printable(record.key, kKeyWidth), expires_in(record, now),
-               engine::preview(record.value, kPreviewBytes)});
+    table.add({printable(record.key, kKeyWidth), expires_in(record, now),
+               preview(record.value, kPreviewBytes)});
   table.write(out, "  ");
 }
 
 void write_locks(const RegionSnapshot& region, TimePoint now, std::ostream& out) {
-  out << "\nregion '" << engine::printable(region.name)
+  out << "\nregion '" << printable(region.name)
       << "': " << plural(region.lock_count, "lock");
   if (region.locks.size() < region.lock_count) out << ", first " << region.locks.size() << " shown";
   out << "\n";
   if (region.locks.empty()) return;
   Table table({"key", "fencing token", "age", "lease left", "lease run out"});
   for (const auto& lock : region.locks)
-    table.add({engine::printable(lock.key, kKeyWidth), std::to_string(lock.fencing_token),
+    table.add({printable(lock.key, kKeyWidth), std::to_string(lock.fencing_token),
                format_duration(between(now, lock.acquired_at)), lease_left(lock, now),
                lock.lease_expired ? "yes" : "no"});
   table.write(out, "  ");
 }
 
 void write_corrupt(const RegionSnapshot& region, std::ostream& out) {
-  out << "\nregion '" << engine::printable(region.name)
+  out << "\nregion '" << printable(region.name)
       << "': " << plural(region.corrupt.size(), "corrupt record") << "\n";
   Table table({"key", "problem"});
   for (const auto& corrupt : region.corrupt)
-    table.add({engine::printable(corrupt.key, kKeyWidth), corrupt.reason});
+    table.add({printable(corrupt.key, kKeyWidth), corrupt.reason});
   table.write(out, "  ");
 }
 

@@ -7,10 +7,10 @@
 #include <iostream>
 #include <string>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "regionkv/regionkv.h"
-#include "tools/dump_json.h"
-#include "tools/dump_table.h"
+#include "dump_json.h"
+#include "dump_table.h"
 
 namespace {
 
@@ -31,8 +31,8 @@ int report_corruption(const regionkv::StoreSnapshot& snapshot) {
   std::string first;
   for (const auto& region : snapshot.regions) {
     if (first.empty() && !region.corrupt.empty())
-      first = "region '" + regionkv::engine::printable(region.name) + "', key '" +
-              regionkv::engine::printable(region.corrupt.front().key) +
+      first = "region '" + regionkv::printable(region.name) + "', key '" +
+              regionkv::printable(region.corrupt.front().key) +
               "': " + region.corrupt.front().reason;
     count += region.corrupt.size();
   }

@@ -29,12 +29,10 @@
 
 #include "regionkv/key_mangler.h"
 #include "regionkv/region_config.h"
+#include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv {
-
-// nullopt: the value never expires.
-using ExpiresAt = std::optional<TimePoint>;
 
 struct WriteItem {
   std::string key;
@@ -60,14 +58,6 @@ struct LockGrant {
 struct LockAttempt {
   std::optional<LockGrant> grant;
   std::optional<TimePoint> holder_lease_ends;
-};
-
-// How far one Backend::sweep_expired call got.
-struct SweepProgress {
-  std::size_t removed = 0;  // records removed by this call
-  // The stored key the next call resumes from; nullopt once the backend has
-  // been swept to its end.
-  std::optional<std::string> resume_from;
 };
 
 // The outcome of a locked write.

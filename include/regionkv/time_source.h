@@ -6,11 +6,21 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace regionkv {
 
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
+
+// When a stored record (a value, or a lock's lease) runs out; nullopt: never.
+using ExpiresAt = std::optional<TimePoint>;
+
+// The one liveness rule for every record of every store: live until the
+// instant it expires, gone from then on.
+inline bool is_live(const ExpiresAt& expires_at, TimePoint now) {
+  return !expires_at || now < *expires_at;
+}
 
 // Thread-safe: now() may be called from any thread at any time.
 class TimeSource {

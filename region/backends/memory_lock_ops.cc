@@ -17,7 +17,7 @@ bool MemoryBackend::lock_allows_write(std::string_view lock_key,
 }
 
 LockAttempt MemoryBackend::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
-  const lock::LeaseRecord lease{0, engine::truncate_to_ms(terms.now), terms.lease};
+  const lock::LeaseRecord lease{0, common::truncate_to_ms(terms.now), terms.lease};
   const ExpiresAt lease_ends = lease.ends();
   std::lock_guard lock(mutex_);
   auto it = entries_.lower_bound(lock_key);

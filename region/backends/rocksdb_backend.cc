@@ -2,7 +2,7 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "regionkv/errors.h"
 
 namespace regionkv {
@@ -22,7 +22,7 @@ engine::Record RocksDBBackend::decode(std::string_view key,
     return engine::decode_record(bytes);
   } catch (const Corruption& e) {
     throw Corruption("region '" + region_name_ + "', stored key '" +
-                     engine::printable(key) + "': " + e.what());
+                     printable(key) + "': " + e.what());
   }
 }
 

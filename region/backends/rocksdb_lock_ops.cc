@@ -11,7 +11,7 @@
 #include <array>
 #include <memory>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "region/backends/rocksdb_backend.h"
 #include "regionkv/errors.h"
 
@@ -42,7 +42,7 @@ void RocksDBBackend::load_leases() {
 void RocksDBBackend::check_lock_readable(std::string_view lock_key) const {
   if (!unreadable_locks_.empty() && unreadable_locks_.contains(lock_key))
     throw Corruption("region '" + region_name_ + "', stored key '" +
-                     engine::printable(lock_key) + "': corrupt lock record");
+                     printable(lock_key) + "': corrupt lock record");
 }
 
 bool RocksDBBackend::lock_allows_write(std::string_view lock_key,
@@ -60,7 +60,7 @@ LockAttempt RocksDBBackend::try_lock(std::string_view lock_key, const LeaseTerms
 
   // The token is drawn under the stripe, so grants of one key carry
   // increasing tokens in the order they are made.
-  const lock::LeaseRecord lease{fencing_.next(), engine::truncate_to_ms(terms.now),
+  const lock::LeaseRecord lease{fencing_.next(), common::truncate_to_ms(terms.now),
                                 terms.lease};
   rocksdb::WriteBatch batch;
   engine::check_status(

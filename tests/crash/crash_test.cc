@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "engine/record.h"
 #include "regionkv/regionkv.h"
 #include "tests/crash/crash_config.h"
@@ -104,7 +105,7 @@ class CrashHarness {
   }
 
   void check_every_record_decodes(Store& store) {
-    auto& engine = store.engine();
+    auto& engine = StoreInternals::engine(store);
     std::unique_ptr<rocksdb::Iterator> it(
         engine.db().NewIterator(rocksdb::ReadOptions(), engine.column_family("crash")));
     for (it->SeekToFirst(); it->Valid(); it->Next())
@@ -128,7 +129,7 @@ class CrashHarness {
     for (const auto& grant : round.grants) {
       // A release in flight at the kill may or may not have happened.
       if (grant.released || grant.release_started) continue;
-      const TimePoint lease_end = engine::from_unix_ms(grant.lease_end_ms);
+      const TimePoint lease_end = common::from_unix_ms(grant.lease_end_ms);
       clock.set(std::max(Clock::now(), lease_end - milliseconds(1500)));
       EXPECT_THROW(region.get_lock(grant.key), LockUnavailable)
           << "round " << totals_.rounds << ": dead holder's lock on " << grant.key

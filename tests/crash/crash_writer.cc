@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         const std::string k = key();
         try {
           regionkv::Lock lock = region.get_lock(k);
-          const auto lease_end = regionkv::engine::to_unix_ms(lock.acquired_at()) +
+          const auto lease_end = regionkv::common::to_unix_ms(lock.acquired_at()) +
                                  crash_region_config().lock_timeout.count() + 1000;
           log.line("G " + k + " " + std::to_string(lock.fencing_token()) + " " +
                    std::to_string(lease_end));

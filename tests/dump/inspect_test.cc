@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "engine/record.h"
 #include "engine/scratch_dir.h"
 #include "lock/lease_record.h"
@@ -52,7 +53,7 @@ class InspectTest : public ::testing::Test {
   }
   // Writes raw bytes under `key` in the region's column family.
   void put_raw(const std::string& region, const std::string& key, const std::string& bytes) {
-    engine::Engine& engine = fixture_.store->engine();
+    engine::Engine& engine = StoreInternals::engine(*fixture_.store);
     ASSERT_TRUE(
         engine.db().Put(rocksdb::WriteOptions(), engine.column_family(region), key, bytes).ok());
   }
@@ -79,7 +80,7 @@ TEST_F(InspectTest, ListsValueRecordsInKeyOrderWithTheirExpiry) {
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].key, "a");
   EXPECT_EQ(r.records[0].value, "one");
-  EXPECT_EQ(r.records[0].expires_at, engine::truncate_to_ms(now() + minutes(1)));
+  EXPECT_EQ(r.records[0].expires_at, common::truncate_to_ms(now() + minutes(1)));
   EXPECT_FALSE(r.records[0].expired);
   EXPECT_EQ(r.records[1].key, "b");
   EXPECT_EQ(snapshot.regions[1].name, "r2");

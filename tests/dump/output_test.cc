@@ -17,7 +17,7 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const TimePoint kNow = engine::from_unix_ms(1'700'000'000'000);
+const TimePoint kNow = common::from_unix_ms(1'700'000'000'000);
 
 std::set<std::string> field_names(const json& object) {
   std::set<std::string> names;

@@ -1,6 +1,6 @@
 // engine/printable: how the dump renders bytes — previews for people, base64
 // for JSON, and the UTF-8 checks that choose between them.
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.h"
-#include "engine/printable.h"
+#include "region/store_internals.h"
+#include "regionkv/printable.h"
 #include "engine/record.h"
 #include "regionkv/regionkv.h"
 #include "tests/dump/subprocess.h"
@@ -202,8 +203,8 @@ TEST(DumpToolTest, DumpsAStoreWhileItsOwnerKeepsWritingAndNothingIsLost) {
 
 TEST(DumpToolTest, JsonCarriesEveryRecordAndLockFieldByField) {
   TempDir dir;
-  const TimePoint t0 = engine::truncate_to_ms(Clock::now());
-  const std::int64_t t0_ms = engine::to_unix_ms(t0);
+  const TimePoint t0 = common::truncate_to_ms(Clock::now());
+  const std::int64_t t0_ms = common::to_unix_ms(t0);
   auto store = Store::open(dir.sub("store"), clock_at(std::make_shared<ManualTimeSource>(t0)));
   Region& tokens = store->region("tokens");
   RegionConfig config;
@@ -392,7 +393,7 @@ TEST(DumpToolTest, CorruptRecordFailsButTheRestIsStillDumped) {
   auto store = Store::open(dir.sub("store"), no_sweeper());
   store->region("r").configure(raw_keys());
   store->region("r").set("good", "v");
-  engine::Engine& engine = store->engine();
+  engine::Engine& engine = StoreInternals::engine(*store);
   ASSERT_TRUE(
       engine.db().Put(rocksdb::WriteOptions(), engine.column_family("r"), "bad", "garbage").ok());
 

@@ -9,7 +9,7 @@
 namespace regionkv::engine {
 namespace {
 
-const TimePoint kSomeTime = from_unix_ms(1'700'000'000'123);
+const TimePoint kSomeTime = common::from_unix_ms(1'700'000'000'123);
 
 TEST(RecordTest, ValueWithoutExpiryRoundTrips) {
   const std::string payload("binary\0payload", 14);
@@ -79,9 +79,9 @@ TEST(RecordTest, RandomBytesNeverCrash) {
 }
 
 TEST(RecordTest, ExtremeExpirySaturatesInsteadOfOverflowing) {
-  EXPECT_EQ(add_saturating(TimePoint::max() - std::chrono::hours(1), std::chrono::hours(2)),
+  EXPECT_EQ(common::add_saturating(TimePoint::max() - std::chrono::hours(1), std::chrono::hours(2)),
             TimePoint::max());
-  const TimePoint far = from_unix_ms(std::numeric_limits<std::int64_t>::max());
+  const TimePoint far = common::from_unix_ms(std::numeric_limits<std::int64_t>::max());
   EXPECT_GT(far, kSomeTime);
 }
 

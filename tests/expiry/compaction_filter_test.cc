@@ -5,6 +5,7 @@
 #include <rocksdb/metadata.h>
 
 #include "engine/record.h"
+#include "region/store_internals.h"
 #include "tests/expiry/expiry_test_util.h"
 
 namespace regionkv::testing {
@@ -14,9 +15,9 @@ class CompactionFilterTest : public ::testing::Test {
  protected:
   void SetUp() override { region_.configure(expiring("rocksdb", {"keep"})); }
 
-  rocksdb::DB& db() { return store_.store().engine().db(); }
+  rocksdb::DB& db() { return StoreInternals::engine(store_.store()).db(); }
   rocksdb::ColumnFamilyHandle* family() {
-    return store_.store().engine().find_column_family("tokens");
+    return StoreInternals::engine(store_.store()).find_column_family("tokens");
   }
   void flush() { ASSERT_TRUE(db().Flush(rocksdb::FlushOptions(), family()).ok()); }
   void compact_everything() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
 
@@ -59,7 +60,7 @@ inline KeyMangler prefix_mangler(std::string prefix) {
 
 // Every stored key in `region`'s column family, live or expired.
 inline std::vector<std::string> raw_keys(Store& store, const std::string& region) {
-  engine::Engine& engine = store.engine();
+  engine::Engine& engine = StoreInternals::engine(store);
   std::unique_ptr<rocksdb::Iterator> it(
       engine.db().NewIterator(rocksdb::ReadOptions(), engine.find_column_family(region)));
   std::vector<std::string> keys;
@@ -72,7 +73,7 @@ inline std::vector<std::string> raw_keys(Store& store, const std::string& region
 inline bool holds_record(Store& store, Region& region, const std::string& stored_key) {
   if (auto* memory = dynamic_cast<MemoryBackend*>(&region.backend()))
     return memory->holds_record(stored_key);
-  engine::Engine& engine = store.engine();
+  engine::Engine& engine = StoreInternals::engine(store);
   std::string bytes;
   const rocksdb::Status status =
       engine.db().Get(rocksdb::ReadOptions(), engine.find_column_family(region.name()),

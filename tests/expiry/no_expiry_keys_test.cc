@@ -3,6 +3,7 @@
 // sweeper and the compaction filter spare them too, also for a RocksDB
 // region this process has not configured (the set is persisted).
 #include "engine/no_expiry_keys.h"
+#include "region/store_internals.h"
 
 #include <gtest/gtest.h>
 
@@ -119,8 +120,7 @@ TEST_F(PersistedNoExpiryKeysTest, PersistedSetFollowsManglerChange) {
   region().configure(config);
   region().set_key_mangler(prefix_mangler("two:"));
   std::string bytes;
-  ASSERT_TRUE(store_.store()
-                  .engine()
+  ASSERT_TRUE(StoreInternals::engine(store_.store())
                   .db()
                   .Get(rocksdb::ReadOptions(),
                        engine::NoExpiryKeys::metadata_key("tokens"), &bytes)
@@ -131,7 +131,7 @@ TEST_F(PersistedNoExpiryKeysTest, PersistedSetFollowsManglerChange) {
 
 TEST_F(PersistedNoExpiryKeysTest, RegionWithUnknownSetKeepsExpiredValuesButNotLeases) {
   // A column family no process has configured as a region: nothing persisted.
-  engine::Engine& engine = store_.store().engine();
+  engine::Engine& engine = StoreInternals::engine(store_.store());
   rocksdb::ColumnFamilyHandle* family = engine.column_family("bare");
   const TimePoint expired_at = store_.clock().now();
   ASSERT_TRUE(engine.db()

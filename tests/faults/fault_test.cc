@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/temp_dir.h"
 
@@ -119,7 +120,7 @@ TEST(FaultTest, FlippedByteInSstIsCorruption) {
   {
     auto store = open_with_region(dir.sub("s"));
     write_values(*store, kValues);
-    auto& engine = store->engine();
+    auto& engine = StoreInternals::engine(*store);
     ASSERT_TRUE(engine.db().Flush(rocksdb::FlushOptions(), engine.column_family("r")).ok());
   }
   const auto tables = files_ending(dir.sub("s"), ".sst");

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "engine/record.h"
-#include "engine/region_inspector.h"
+#include "region/region_inspector.h"
 #include "lock/lease_record.h"
 #include "regionkv/errors.h"
 #include "tools/dump_json.h"
@@ -58,7 +58,7 @@ void check_dump_decoder(std::string_view bytes) {
   regionkv::InspectOptions options;
   options.include_expired = true;
   const regionkv::TimePoint now{std::chrono::milliseconds(1'700'000'000'000)};
-  regionkv::engine::RegionInspector inspector(options, now, std::string(bytes));
+  regionkv::inspection::RegionInspector inspector(options, now, std::string(bytes));
   inspector.add("value", bytes);
   inspector.add("_lockvalue", bytes);
   inspector.add(bytes, regionkv::engine::encode_record(RecordKind::kValue, std::nullopt, bytes));
@@ -75,7 +75,7 @@ void check_dump_decoder(std::string_view bytes) {
   const auto parsed = nlohmann::json::parse(text);
   const auto& listed = parsed["regions"][0]["records"].back();
   const std::string expected_key =
-      listed.contains("key_encoding") ? regionkv::engine::base64(bytes) : std::string(bytes);
+      listed.contains("key_encoding") ? regionkv::base64(bytes) : std::string(bytes);
   require(listed["key"] == expected_key, "the JSON dump changed a key");
 
   std::ostringstream table;

@@ -11,7 +11,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const TimePoint kT0 = engine::from_unix_ms(1'700'000'000'000);
+const TimePoint kT0 = common::from_unix_ms(1'700'000'000'000);
 
 TEST(LeaseRecordTest, RoundTripsThroughItsBytes) {
   const LeaseRecord lease{42, kT0, milliseconds(6000)};

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/lock/lock_test_support.h"
+#include "region/store_internals.h"
 
 namespace regionkv::testing {
 namespace {
@@ -59,7 +60,7 @@ struct HeldLock {
     auto store = open_store(dir);  // the system clock
     Region& region = locks_region(*store);
     Lock lock = region.get_lock("k");
-    const HeldLock held{lock.fencing_token(), engine::to_unix_ms(lock.acquired_at())};
+    const HeldLock held{lock.fencing_token(), common::to_unix_ms(lock.acquired_at())};
     if (::write(report_fd, &held, sizeof held) != sizeof held) ::_exit(3);
     for (;;) ::pause();
   } catch (...) {
@@ -89,7 +90,7 @@ TEST(LockDurabilityTest, KilledHoldersLockIsTakenOverOnlyOnceItsLeaseRunsOut) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
   // The parent's clock starts where the child took the lock.
-  auto clock = std::make_shared<ManualTimeSource>(engine::from_unix_ms(held.acquired_at_ms));
+  auto clock = std::make_shared<ManualTimeSource>(common::from_unix_ms(held.acquired_at_ms));
   auto store = open_store(path, clock);
   Region& region = locks_region(*store, /*max_lock_attempts=*/1);
   clock->advance(kDefaultLease - milliseconds(1));
@@ -101,7 +102,7 @@ TEST(LockDurabilityTest, KilledHoldersLockIsTakenOverOnlyOnceItsLeaseRunsOut) {
 
 TEST(LockDurabilityTest, HeldLockRecordIsLoadedAtReopen) {
   TempDir dir;
-  auto clock = std::make_shared<ManualTimeSource>(engine::from_unix_ms(1'700'000'000'000));
+  auto clock = std::make_shared<ManualTimeSource>(common::from_unix_ms(1'700'000'000'000));
   std::uint64_t token = 0;
   {
     auto store = open_store(dir.sub("store"), clock);
@@ -136,7 +137,7 @@ TEST(LockDurabilityTest, SweptSpentLockStaysDeleted) {
   fixture.store->sweep_now();
   EXPECT_THROW(region.set("k", "v", spent), LockTimeout);
   spent.release();
-  engine::Engine& engine = fixture.store->engine();
+  engine::Engine& engine = StoreInternals::engine(*fixture.store);
   std::string bytes;
   EXPECT_TRUE(engine.db()
                   .Get(rocksdb::ReadOptions(), engine.find_column_family("locks"), "_lockk",

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
 #include "regionkv/regionkv.h"
@@ -47,7 +48,7 @@ class LockStoreTest : public ::testing::TestWithParam<std::string> {
     const std::string lock_key = "_lock" + std::string(key);
     if (auto* memory = dynamic_cast<MemoryBackend*>(&region.backend()))
       return memory->lock_record_token(lock_key);
-    engine::Engine& engine = fixture_.store->engine();
+    engine::Engine& engine = StoreInternals::engine(*fixture_.store);
     std::string bytes;
     const rocksdb::Status status =
         engine.db().Get(rocksdb::ReadOptions(), engine.find_column_family(region.name()),

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include "engine/engine.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
 
@@ -232,7 +233,7 @@ TEST(RegionCorruptionTest, DamagedRecordIsCorruptionNamingRegionAndKey) {
   region.configure(RegionConfig{.enable_key_mangler = false});
   region.set("k", "value");
   // Overwrite the stored record with bytes that are not a record.
-  auto& engine = fixture.store->engine();
+  auto& engine = StoreInternals::engine(*fixture.store);
   ASSERT_TRUE(engine.db()
                   .Put(rocksdb::WriteOptions(), engine.column_family("damaged"), "k",
                        "garbage")

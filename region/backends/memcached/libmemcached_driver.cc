@@ -6,7 +6,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "region/backends/memcached/memcached_expiry.h"
 #include "regionkv/errors.h"
 
@@ -55,7 +55,7 @@ std::string last_error(memcached_st* client) {
   const std::string detail = last_error(client.get());
   client.discard();
   const std::string what = "memcached server " + server + ": " + std::string(operation) +
-                           " of key '" + engine::printable(key) +
+                           " of key '" + printable(key) +
                            "' failed: " + memcached_strerror(nullptr, rc) + " (" + detail + ")";
   if (rc == MEMCACHED_E2BIG) throw std::invalid_argument(what + ": value too large");
   throw StorageError(what);
@@ -176,7 +176,7 @@ std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
   }
   client.discard();
   throw StorageError("memcached server " + server_of(client.get(), key) + ": counter '" +
-                     engine::printable(key) + "' keeps vanishing");
+                     printable(key) + "' keeps vanishing");
 }
 
 }  // namespace

@@ -3,10 +3,9 @@
 #include <map>
 #include <stdexcept>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "lock/lease_record.h"
 #include "region/backends/memcached/driver_registry.h"
-#include "region/backends/memcached/memcached_builtin.h"
 #include "region/backends/memcached/memcached_expiry.h"
 #include "region/backends/memcached/on_servers.h"
 #include "regionkv/key_mangler.h"
@@ -74,14 +73,14 @@ std::string MemcachedBackend::wire_key(std::string_view key) const {
 void MemcachedBackend::check_key(std::string_view key) const {
   if (key.empty()) throw std::invalid_argument("memcached: empty key");
   if (key.size() > max_key_size_)
-    throw std::invalid_argument("memcached: key '" + engine::printable(key) + "' of " +
+    throw std::invalid_argument("memcached: key '" + printable(key) + "' of " +
                                 std::to_string(key.size()) + " bytes is over the limit of " +
                                 std::to_string(max_key_size_));
   if (driver_->accepts_any_key_bytes()) return;
   for (const char c : key) {
     if (!carried_by_ascii(static_cast<unsigned char>(c)))
       throw std::invalid_argument(
-          "memcached: key '" + engine::printable(key) +
+          "memcached: key '" + printable(key) +
           "' holds a space or control byte, which the ASCII protocol cannot carry "
           "(enable key mangling or set backend_args protocol=binary)");
   }
@@ -90,7 +89,7 @@ void MemcachedBackend::check_key(std::string_view key) const {
 void MemcachedBackend::check_value(std::string_view key, std::string_view value) const {
   if (value.size() > max_value_size_)
     throw std::invalid_argument("memcached: value of " + std::to_string(value.size()) +
-                                " bytes for key '" + engine::printable(key) +
+                                " bytes for key '" + printable(key) +
                                 "' is over the limit of " + std::to_string(max_value_size_));
 }
 
@@ -146,11 +145,4 @@ void MemcachedBackend::erase_multi(const std::vector<std::string>& keys) {
   });
 }
 
-namespace memcached {
-
-std::unique_ptr<Backend> make_memcached_backend(const registry::BackendContext& context) {
-  return std::make_unique<MemcachedBackend>(context.config, context.region_name);
-}
-
-}  // namespace memcached
 }  // namespace regionkv

@@ -30,7 +30,7 @@
 //   holders; the counter then restarts from the clock (see counter_seed).
 #include <string>
 
-#include "engine/little_endian.h"
+#include "common/little_endian.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
 #include "region/backends/memcached/memcached_expiry.h"
@@ -58,7 +58,7 @@ std::uint64_t counter_seed(TimePoint now) {
 
 std::string held_lock_id(std::string_view lock_key, std::uint64_t fencing_token) {
   std::string id(lock_key);
-  engine::append_u64(id, fencing_token);  // fixed width: ids cannot collide
+  common::append_u64(id, fencing_token);  // fixed width: ids cannot collide
   return id;
 }
 
@@ -73,7 +73,7 @@ LockAttempt MemcachedBackend::try_lock(std::string_view lock_key, const LeaseTer
     // wakes one server thread.
     const std::uint64_t token =
         driver_->increment_with_affinity(counter_key, 1, counter_seed(terms.now), record_key);
-    const lock::LeaseRecord lease{token, engine::truncate_to_ms(terms.now), terms.lease};
+    const lock::LeaseRecord lease{token, common::truncate_to_ms(terms.now), terms.lease};
     const std::string record = lock::encode_lease(lease);
     const MemcachedExpiry expiry = memcached::to_memcached_expiry(lease.ends(), terms.now);
 
@@ -87,7 +87,7 @@ LockAttempt MemcachedBackend::try_lock(std::string_view lock_key, const LeaseTer
     const lock::LeaseRecord holder = lock::decode_lease(held->value);
     const auto ends = holder.ends();
     if (!ends) return {};
-    return {std::nullopt, engine::add_saturating(*ends, kServerClockSlack)};
+    return {std::nullopt, common::add_saturating(*ends, kServerClockSlack)};
   });
 }
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 #include "regionkv/errors.h"
 #include "regionkv/memcached.h"
 
@@ -17,7 +17,7 @@ auto MemcachedBackend::on_servers(Call&& call) const -> decltype(call()) {
     return call();
   } catch (const StorageError& error) {
     if (region_name_.empty()) throw;
-    throw StorageError("region '" + engine::printable(region_name_) + "': " + error.what());
+    throw StorageError("region '" + printable(region_name_) + "': " + error.what());
   }
 }
 

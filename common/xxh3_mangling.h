@@ -2,8 +2,8 @@
 // region builds a lock record key ("_lock" + mangled key) in one allocation
 // instead of two. xxh3_mangle_key (regionkv/key_mangler.h) is this into a
 // fresh string.
-#ifndef REGIONKV_REGION_XXH3_MANGLING_H_
-#define REGIONKV_REGION_XXH3_MANGLING_H_
+#ifndef REGIONKV_COMMON_XXH3_MANGLING_H_
+#define REGIONKV_COMMON_XXH3_MANGLING_H_
 
 #include <cstddef>
 #include <string>
@@ -24,4 +24,4 @@ bool is_xxh3_key_mangler(const KeyMangler& mangler);
 
 }  // namespace regionkv
 
-#endif  // REGIONKV_REGION_XXH3_MANGLING_H_
+#endif  // REGIONKV_COMMON_XXH3_MANGLING_H_

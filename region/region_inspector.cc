@@ -1,8 +1,8 @@
-#include "engine/region_inspector.h"
+#include "region/region_inspector.h"
 
 #include "lock/lease_record.h"
 
-namespace regionkv::engine {
+namespace regionkv::inspection {
 
 RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, std::string name)
     : options_(options), now_(now) {
@@ -12,8 +12,8 @@ RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, s
 void RegionInspector::add(std::string_view key, std::string_view bytes) {
   snapshot_.stored_bytes += key.size() + bytes.size();
   try {
-    const Record record = decode_record(bytes);
-    if (record.kind == RecordKind::kLock)
+    const engine::Record record = engine::decode_record(bytes);
+    if (record.kind == engine::RecordKind::kLock)
       add_lock(key, record);
     else
       add_value(key, record);
@@ -26,7 +26,7 @@ bool RegionInspector::below_limit(std::size_t listed) const {
   return !options_.limit || listed < *options_.limit;
 }
 
-void RegionInspector::add_value(std::string_view key, const Record& record) {
+void RegionInspector::add_value(std::string_view key, const engine::Record& record) {
   const bool expired = !record.live_at(now_);
   ++(expired ? snapshot_.expired_record_count : snapshot_.live_record_count);
   if (options_.locks_only || (expired && !options_.include_expired) ||
@@ -36,7 +36,7 @@ void RegionInspector::add_value(std::string_view key, const Record& record) {
       {std::string(key), std::string(record.payload), record.expires_at, expired});
 }
 
-void RegionInspector::add_lock(std::string_view key, const Record& record) {
+void RegionInspector::add_lock(std::string_view key, const engine::Record& record) {
   if (!key.starts_with(lock::kLockKeyPrefix))
     throw Corruption("corrupt record: a lock record whose key lacks the " +
                      std::string(lock::kLockKeyPrefix) + " prefix");
@@ -49,4 +49,4 @@ void RegionInspector::add_lock(std::string_view key, const Record& record) {
                              lease.expired_at(now_)});
 }
 
-}  // namespace regionkv::engine
+}  // namespace regionkv::inspection

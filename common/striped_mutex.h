@@ -1,7 +1,7 @@
 // A fixed set of mutexes picked by key hash: makes a read-check-write on one
 // key atomic within the process without a mutex per key.
-#ifndef REGIONKV_ENGINE_STRIPED_MUTEX_H_
-#define REGIONKV_ENGINE_STRIPED_MUTEX_H_
+#ifndef REGIONKV_COMMON_STRIPED_MUTEX_H_
+#define REGIONKV_COMMON_STRIPED_MUTEX_H_
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace regionkv::engine {
+namespace regionkv::common {
 
 // Thread-safe.
 template <std::size_t kStripes = 1024>
@@ -44,6 +44,6 @@ class StripedMutex {
   std::array<Stripe, kStripes> stripes_;
 };
 
-}  // namespace regionkv::engine
+}  // namespace regionkv::common
 
-#endif  // REGIONKV_ENGINE_STRIPED_MUTEX_H_
+#endif  // REGIONKV_COMMON_STRIPED_MUTEX_H_

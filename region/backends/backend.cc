@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "region/xxh3_mangling.h"
+#include "common/xxh3_mangling.h"
 
 namespace regionkv {
 namespace {

@@ -1,12 +1,12 @@
 // Fixed-width little-endian integers, for the on-disk formats.
-#ifndef REGIONKV_ENGINE_LITTLE_ENDIAN_H_
-#define REGIONKV_ENGINE_LITTLE_ENDIAN_H_
+#ifndef REGIONKV_COMMON_LITTLE_ENDIAN_H_
+#define REGIONKV_COMMON_LITTLE_ENDIAN_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace regionkv::engine {
+namespace regionkv::common {
 
 inline void append_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -28,6 +28,6 @@ inline std::uint64_t read_u64(std::string_view in, std::size_t offset) {
   return v;
 }
 
-}  // namespace regionkv::engine
+}  // namespace regionkv::common
 
-#endif  // REGIONKV_ENGINE_LITTLE_ENDIAN_H_
+#endif  // REGIONKV_COMMON_LITTLE_ENDIAN_H_

@@ -1,8 +1,8 @@
-#include "engine/printable.h"
+#include "regionkv/printable.h"
 
 #include <cstdint>
 
-namespace regionkv::engine {
+namespace regionkv {
 
 namespace {
 
@@ -114,4 +114,4 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-}  // namespace regionkv::engine
+}  // namespace regionkv

@@ -1,12 +1,12 @@
 // Rendering arbitrary bytes (keys, values) readably in messages and tools.
-#ifndef REGIONKV_ENGINE_PRINTABLE_H_
-#define REGIONKV_ENGINE_PRINTABLE_H_
+#ifndef REGIONKV_PRINTABLE_H_
+#define REGIONKV_PRINTABLE_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace regionkv::engine {
+namespace regionkv {
 
 // Printable ASCII as is; backslash, quote and other bytes escaped (\\, \',
 // \n, \xNN). Cut after `max_bytes` input bytes with "...".
@@ -28,6 +28,6 @@ std::string preview(std::string_view bytes, std::size_t max_bytes);
 // RFC 4648 base64, with padding.
 std::string base64(std::string_view bytes);
 
-}  // namespace regionkv::engine
+}  // namespace regionkv
 
-#endif  // REGIONKV_ENGINE_PRINTABLE_H_
+#endif  // REGIONKV_PRINTABLE_H_

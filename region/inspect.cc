@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "engine/engine.h"
-#include "engine/printable.h"
-#include "engine/region_inspector.h"
+#include "regionkv/printable.h"
+#include "region/region_inspector.h"
 #include "engine/secondary_db.h"
 
 namespace regionkv {
@@ -15,7 +15,7 @@ namespace {
 std::string list_names(const std::vector<std::string>& names) {
   if (names.empty()) return "none";
   std::string out;
-  for (const auto& name : names) out += (out.empty() ? "'" : ", '") + engine::printable(name) + "'";
+  for (const auto& name : names) out += (out.empty() ? "'" : ", '") + printable(name) + "'";
   return out;
 }
 
@@ -29,19 +29,19 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
   std::vector<std::string> names = secondary->region_names();
   if (options.region) {
     if (!secondary->family(*options.region))
-      throw NotFound("region '" + engine::printable(*options.region) + "' is not in store " +
+      throw NotFound("region '" + printable(*options.region) + "' is not in store " +
                      dir.string() + " (regions: " + list_names(names) + ")");
     names = {*options.region};
   }
 
   const rocksdb::ReadOptions read;
   for (const auto& name : names) {
-    engine::RegionInspector inspector(options, snapshot.now, name);
+    inspection::RegionInspector inspector(options, snapshot.now, name);
     std::unique_ptr<rocksdb::Iterator> it(
         secondary->db().NewIterator(read, secondary->family(name)));
     for (it->SeekToFirst(); it->Valid(); it->Next())
       inspector.add(it->key().ToStringView(), it->value().ToStringView());
-    engine::check_status(it->status(), "cannot read region '" + engine::printable(name) +
+    engine::check_status(it->status(), "cannot read region '" + printable(name) +
                                            "' of store " + dir.string());
     snapshot.regions.push_back(inspector.take());
   }

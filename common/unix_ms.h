@@ -1,8 +1,8 @@
 // Time arithmetic of the stored format: times are kept as signed
 // milliseconds since the Unix epoch. Inline: a lock cycle calls these
 // several times, and a call each cost measurably more than the arithmetic.
-#ifndef REGIONKV_ENGINE_UNIX_MS_H_
-#define REGIONKV_ENGINE_UNIX_MS_H_
+#ifndef REGIONKV_COMMON_UNIX_MS_H_
+#define REGIONKV_COMMON_UNIX_MS_H_
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +10,7 @@
 
 #include "regionkv/time_source.h"
 
-namespace regionkv::engine {
+namespace regionkv::common {
 
 inline std::int64_t to_unix_ms(TimePoint t) {
   return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -39,6 +39,6 @@ inline TimePoint add_saturating(TimePoint t, std::chrono::milliseconds d) {
 // `t` with sub-millisecond precision dropped, as a stored time reads back.
 inline TimePoint truncate_to_ms(TimePoint t) { return from_unix_ms(to_unix_ms(t)); }
 
-}  // namespace regionkv::engine
+}  // namespace regionkv::common
 
-#endif  // REGIONKV_ENGINE_UNIX_MS_H_
+#endif  // REGIONKV_COMMON_UNIX_MS_H_

@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "engine/sweeper.h"
+#include "region/store_internals.h"
 
 namespace regionkv {
 
@@ -118,6 +119,6 @@ const StoreOptions& Store::options() const { return impl_->options; }
 const std::shared_ptr<const TimeSource>& Store::time_source() const {
   return impl_->clock;
 }
-engine::Engine& Store::engine() { return *impl_->engine; }
+engine::Engine& StoreInternals::engine(Store& store) { return *store.impl_->engine; }
 
 }  // namespace regionkv

@@ -6,7 +6,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "region/xxh3_mangling.h"
+#include "common/xxh3_mangling.h"
 
 namespace regionkv {
 

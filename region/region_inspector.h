@@ -1,8 +1,8 @@
 // RegionInspector: what inspect_store (and so the dump tool) makes of each
 // stored entry of one region — a value, a lock, or a corrupt record. Apart
 // from the RocksDB iteration so that the fuzz tests can feed it any bytes.
-#ifndef REGIONKV_ENGINE_REGION_INSPECTOR_H_
-#define REGIONKV_ENGINE_REGION_INSPECTOR_H_
+#ifndef REGIONKV_REGION_REGION_INSPECTOR_H_
+#define REGIONKV_REGION_REGION_INSPECTOR_H_
 
 #include <string>
 #include <string_view>
@@ -11,7 +11,7 @@
 #include "engine/record.h"
 #include "regionkv/inspect.h"
 
-namespace regionkv::engine {
+namespace regionkv::inspection {
 
 class RegionInspector {
  public:
@@ -26,14 +26,14 @@ class RegionInspector {
 
  private:
   bool below_limit(std::size_t listed) const;
-  void add_value(std::string_view key, const Record& record);
-  void add_lock(std::string_view key, const Record& record);
+  void add_value(std::string_view key, const engine::Record& record);
+  void add_lock(std::string_view key, const engine::Record& record);
 
   const InspectOptions& options_;
   const TimePoint now_;
   RegionSnapshot snapshot_;
 };
 
-}  // namespace regionkv::engine
+}  // namespace regionkv::inspection
 
-#endif  // REGIONKV_ENGINE_REGION_INSPECTOR_H_
+#endif  // REGIONKV_REGION_REGION_INSPECTOR_H_
