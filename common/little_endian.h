@@ -8,11 +8,17 @@
 
 namespace regionkv::common {
 
+// Writes v's 8 bytes at `out`.
+inline void store_u64(char* out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (8 * i));
+}
 inline void append_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
 }
 inline void append_u64(std::string& out, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  char bytes[8];
+  store_u64(bytes, v);
+  out.append(bytes, sizeof bytes);
 }
 // REQUIRES: in.size() >= offset + 4 (or + 8).
 inline std::uint32_t read_u32(std::string_view in, std::size_t offset) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace regionkv::common {
@@ -16,10 +17,40 @@ namespace regionkv::common {
 template <std::size_t kStripes = 1024>
 class StripedMutex {
  public:
+  // Holds the stripes of one or two keys, each once, until it goes away.
+  class Guard {
+   public:
+    Guard() = default;
+    Guard(Guard&&) noexcept = default;
+    Guard& operator=(Guard&&) noexcept = default;
+
+   private:
+    friend class StripedMutex;
+    std::unique_lock<std::mutex> first_;
+    std::unique_lock<std::mutex> second_;
+  };
+
   std::mutex& for_key(std::string_view key) { return stripes_[index(key)].mutex; }
 
-  // Locks the stripes of every key, each once, in stripe order (so two
-  // callers locking overlapping sets cannot deadlock).
+  Guard lock(std::string_view key) {
+    Guard guard;
+    guard.first_ = std::unique_lock(for_key(key));
+    return guard;
+  }
+
+  // In stripe order, so two callers locking overlapping pairs cannot
+  // deadlock with each other or with lock_all.
+  Guard lock(std::string_view a, std::string_view b) {
+    std::size_t first = index(a);
+    std::size_t second = index(b);
+    if (first > second) std::swap(first, second);
+    Guard guard;
+    guard.first_ = std::unique_lock(stripes_[first].mutex);
+    if (second != first) guard.second_ = std::unique_lock(stripes_[second].mutex);
+    return guard;
+  }
+
+  // Locks the stripes of every key, each once, in stripe order.
   template <typename Keys>
   std::vector<std::unique_lock<std::mutex>> lock_all(const Keys& keys) {
     std::vector<std::size_t> indices;

@@ -177,13 +177,6 @@ Engine::KeyLocks& Engine::key_locks(const std::string& region) {
   return *family(region).key_locks;
 }
 
-FencingCounter& Engine::fencing_counter(const std::string& region) {
-  std::lock_guard lock(families_mutex_);
-  Family& f = family(region);
-  if (!f.fencing) f.fencing = std::make_unique<FencingCounter>(*db_, region);
-  return *f.fencing;
-}
-
 NoExpiryKeys& Engine::no_expiry_keys(const std::string& region) {
   std::lock_guard lock(families_mutex_);
   family(region);
@@ -207,6 +200,23 @@ std::vector<std::string> Engine::region_names() const {
 
 void Engine::write(rocksdb::WriteBatch& batch) {
   check_status(db_->Write(write_options_, &batch), "write failed");
+}
+
+std::optional<std::string> Engine::read_metadata(std::string_view key) {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  check_status(status, "cannot read store metadata '" + std::string(key) + "'");
+  return value;
+}
+
+void Engine::write_metadata_durably(std::string_view key, std::string_view value) {
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  check_status(db_->Put(durable, rocksdb::Slice(key.data(), key.size()),
+                        rocksdb::Slice(value.data(), value.size())),
+               "cannot write store metadata '" + std::string(key) + "'");
 }
 
 }  // namespace regionkv::engine

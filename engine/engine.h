@@ -11,13 +11,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "engine/fencing_counter.h"
-#include "engine/no_expiry_keys.h"
 #include "common/striped_mutex.h"
+#include "engine/no_expiry_keys.h"
 #include "regionkv/store_options.h"
 
 namespace regionkv::engine {
@@ -38,19 +38,15 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   rocksdb::DB& db() { return *db_; }
-  rocksdb::ColumnFamilyHandle* metadata_family() {
-    return db_->DefaultColumnFamily();
-  }
   // The region's column family, created if missing.
   rocksdb::ColumnFamilyHandle* column_family(const std::string& region);
   // nullptr if the region has no column family.
   rocksdb::ColumnFamilyHandle* find_column_family(const std::string& region) const;
   // Per region: the mutexes that make a read-check-write on one of its keys
-  // atomic in this process (locks, locked writes, erase, the sweeper), and
-  // its fencing counter. Created with the column family.
+  // atomic in this process (locks, locked writes, erase, the sweeper).
+  // Created with the column family.
   using KeyLocks = common::StripedMutex<1024>;
   KeyLocks& key_locks(const std::string& region);
-  FencingCounter& fencing_counter(const std::string& region);
   // The region's hashed no-expiry keys as the sweeper and the compaction
   // filter see them (engine/no_expiry_keys.h). Created with the column family.
   NoExpiryKeys& no_expiry_keys(const std::string& region);
@@ -60,6 +56,12 @@ class Engine {
 
   // Durable per StoreOptions::durability; throws StorageError.
   void write(rocksdb::WriteBatch& batch);
+
+  // The store's own metadata, in the default column family (docs/format.md):
+  // nullopt if `key` is absent. Throws StorageError.
+  std::optional<std::string> read_metadata(std::string_view key);
+  // Written fsynced, whatever the store's durability. Throws StorageError.
+  void write_metadata_durably(std::string_view key, std::string_view value);
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
  private:
@@ -74,7 +76,6 @@ class Engine {
   struct Family {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
     std::unique_ptr<KeyLocks> key_locks = std::make_unique<KeyLocks>();
-    std::unique_ptr<FencingCounter> fencing;  // created on first use
   };
   Family& family(const std::string& region);  // REQUIRES: families_mutex_ held
   // family_options_ plus the region's expiry compaction filter.

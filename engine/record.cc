@@ -33,10 +33,6 @@ std::uint32_t record_checksum(std::string_view header_prefix,
 
 }  // namespace
 
-bool Record::live_at(TimePoint now) const {
-  return !expires_at || now < *expires_at;
-}
-
 std::string encode_record(RecordKind kind, ExpiresAt expires_at,
                           std::string_view payload) {
   std::string out;

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "regionkv/time_source.h"
 #include "common/unix_ms.h"  // times are stored as Unix milliseconds
+#include "regionkv/time_source.h"
 
 namespace regionkv::engine {
 
@@ -28,8 +28,8 @@ struct Record {
   ExpiresAt expires_at;
   std::string_view payload;  // points into the decoded bytes
 
-  // Live at `now`: no expiry, or now is before it.
-  bool live_at(TimePoint now) const;
+  // Live at `now` (is_live: until the instant it expires).
+  bool live_at(TimePoint now) const { return is_live(expires_at, now); }
 };
 
 std::string encode_record(RecordKind kind, ExpiresAt expires_at,

@@ -31,13 +31,4 @@ void LeaseTable::erase(std::string_view lock_key) {
   if (auto it = s.leases.find(lock_key); it != s.leases.end()) s.leases.erase(it);
 }
 
-std::size_t LeaseTable::size() const {
-  std::size_t total = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard guard(s.mutex);
-    total += s.leases.size();
-  }
-  return total;
-}
-
 }  // namespace regionkv::lock

@@ -38,7 +38,6 @@ class LeaseTable {
   std::optional<LeaseRecord> find(std::string_view lock_key) const;
   void put(std::string_view lock_key, const LeaseRecord& lease);
   void erase(std::string_view lock_key);
-  std::size_t size() const;
 
  private:
   struct Hash {

@@ -2,20 +2,26 @@
 
 #include <utility>
 
-#include "regionkv/region.h"
+#include "common/lifetime.h"
+#include "lock/region_locks.h"
 
 namespace regionkv {
 
-Lock::Lock(Region* region, std::string key, std::string record_key,
+Lock::Lock(lock::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
+           std::uint64_t owner_generation, std::string key, std::string record_key,
            TimePoint acquired_at, std::uint64_t fencing_token)
-    : region_(region),
+    : owner_(owner),
+      owner_lifetime_(owner_lifetime),
+      owner_generation_(owner_generation),
       key_(std::move(key)),
       record_key_(std::move(record_key)),
       acquired_at_(acquired_at),
       fencing_token_(fencing_token) {}
 
 Lock::Lock(Lock&& other) noexcept
-    : region_(std::exchange(other.region_, nullptr)),
+    : owner_(std::exchange(other.owner_, nullptr)),
+      owner_lifetime_(other.owner_lifetime_),
+      owner_generation_(other.owner_generation_),
       key_(std::move(other.key_)),
       record_key_(std::move(other.record_key_)),
       acquired_at_(other.acquired_at_),
@@ -28,7 +34,9 @@ Lock& Lock::operator=(Lock&& other) noexcept {
     } catch (...) {
       // The lease runs out by itself; nothing more to do.
     }
-    region_ = std::exchange(other.region_, nullptr);
+    owner_ = std::exchange(other.owner_, nullptr);
+    owner_lifetime_ = other.owner_lifetime_;
+    owner_generation_ = other.owner_generation_;
     key_ = std::move(other.key_);
     record_key_ = std::move(other.record_key_);
     acquired_at_ = other.acquired_at_;
@@ -45,9 +53,18 @@ Lock::~Lock() {
   }
 }
 
+lock::RegionLocks* Lock::owner() const {
+  if (owner_ == nullptr || !common::Lifetime::alive(owner_lifetime_, owner_generation_))
+    return nullptr;
+  return owner_;
+}
+
+bool Lock::active() const { return owner() != nullptr; }
+
 void Lock::release() {
-  Region* region = std::exchange(region_, nullptr);
-  if (region) region->release(*this);
+  lock::RegionLocks* owner = this->owner();
+  owner_ = nullptr;
+  if (owner) owner->release(*this);
 }
 
 }  // namespace regionkv

@@ -1,18 +1,17 @@
 #include "regionkv/region.h"
 
-#include <algorithm>
-#include <random>
 #include <stdexcept>
-#include <thread>
 
-#include "regionkv/printable.h"
-#include "engine/record.h"
-#include "lock/lease_record.h"
-#include "lock/lock_waiters.h"
+#include "common/describe.h"
 #include "common/striped_mutex.h"
-#include "region/backend_registry.h"
+#include "common/unix_ms.h"
 #include "common/xxh3_mangling.h"
+#include "lock/default_locks.h"
+#include "lock/lease_record.h"
+#include "lock/region_locks.h"
+#include "region/backend_registry.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 #include "regionkv/store.h"
 
 namespace regionkv {
@@ -21,16 +20,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// A locked write must finish this long before lock_timeout is reached, and
-// the lease is this much longer than lock_timeout (the seed's 1-second
-// overlap).
-using lock::kLeaseMargin;
 // Durations beyond this are rejected: they would overflow time arithmetic.
 constexpr milliseconds kLongestDuration = std::chrono::hours(24 * 365 * 100);
-// Backoff between lock attempts: doubling from kFirstBackoff up to
-// kLongestBackoff, so 15 attempts span about one default lease.
-constexpr milliseconds kFirstBackoff{1};
-constexpr milliseconds kLongestBackoff{1000};
 
 KeyMangler effective_mangler(const RegionConfig& config, const Backend& backend) {
   if (!config.enable_key_mangler) return {};
@@ -52,32 +43,31 @@ void validate(const RegionConfig& config) {
     throw std::invalid_argument("expire_time must be positive and at most 100 years");
 }
 
+bool starts_with_lock_prefix(std::string_view key) {
+  return key.substr(0, lock::kLockKeyPrefix.size()) == lock::kLockKeyPrefix;
+}
+
 // Why the backing store refused a locked write: its atomic step found
-// another token, or the time rule no longer holding.
+// another token, or the lock rule no longer allowing the write.
 std::string lost_lock(const Lock& lock) {
   return ": the lock was lost: taken over, or its lease is (nearly) spent "
          "(fencing token " + std::to_string(lock.fencing_token()) + ")";
 }
 
-std::chrono::nanoseconds jittered_backoff(int attempt) {
-  thread_local std::minstd_rand random(std::random_device{}());
-  const milliseconds base = std::min<milliseconds>(
-      kFirstBackoff * (std::int64_t{1} << std::min(attempt, 20)), kLongestBackoff);
-  // Uniform in [base/2, base * 3/2): spreads waiters that failed together.
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(base).count();
-  std::uniform_int_distribution<long long> spread(nanos / 2, nanos + nanos / 2);
-  return std::chrono::nanoseconds(spread(random));
-}
-
 }  // namespace
 
+// What configure() builds, published once and then fixed. Members are
+// destroyed bottom up: the locks go before the backends they use.
 struct Region::Configured {
   RegionConfig config;
+  std::shared_ptr<RegionContext> context;
   std::unique_ptr<Backend> backend;  // outermost
-  milliseconds lease{0};             // 0: never runs out
-  mutable lock::LockWaiters waiters;
+  std::unique_ptr<LockBackend> default_locks;  // when the store has no locks of its own
+  std::unique_ptr<lock::RegionLocks> locks;
   // Serialises get_or_create's creators when the region has locking off.
   mutable common::StripedMutex<64> creators;
+  // Serialises changes of the mangler.
+  mutable std::mutex mangling_mutex;
 };
 
 Region::Region(std::string name, Store& store)
@@ -103,14 +93,22 @@ void Region::configure(RegionConfig config) {
     backend = std::move(*it);
   }
 
-  backend->adopt_time_source(store_.time_source());
-  backend->set_key_mangler(effective_mangler(config, *backend));
-  backend->set_no_expiry_keys(config.no_expiry_keys);
-
   auto state = std::make_unique<Configured>();
-  state->lease = lock::lease_for(config.lock_timeout);
-  state->config = std::move(config);
+  state->context = std::make_shared<RegionContext>(name_, store_.time_source());
+  backend->attach(state->context);
   state->backend = std::move(backend);
+  change_mangling(*state, effective_mangler(config, *state->backend), config.no_expiry_keys);
+
+  LockBackend* locks = state->backend->native_locks();
+  if (locks == nullptr) {
+    state->default_locks = std::make_unique<lock::DefaultLocks>(*state->backend);
+    locks = state->default_locks.get();
+  }
+  state->locks = std::make_unique<lock::RegionLocks>(
+      lock::RegionLocks::Settings{name_, config.locking, config.lock_timeout,
+                                  config.max_lock_attempts, store_.time_source()},
+      *locks);
+  state->config = std::move(config);
   owned_state_ = std::move(state);
   state_.store(owned_state_.get(), std::memory_order_release);
 }
@@ -129,7 +127,7 @@ const Region::Configured& Region::state() const {
 const RegionConfig& Region::config() const { return state().config; }
 
 std::string Region::describe(std::string_view key) const {
-  return "region '" + name_ + "', key '" + printable(key) + "'";
+  return common::describe_key(name_, key);
 }
 
 std::string Region::stored_key(const Configured& state, std::string_view key,
@@ -137,28 +135,27 @@ std::string Region::stored_key(const Configured& state, std::string_view key,
   if (key.empty())
     throw std::invalid_argument("region '" + name_ + "': empty key");
   std::string stored;
-  if (state.backend->uses_xxh3_key_mangler()) {
+  if (state.context->uses_xxh3_key_mangler()) {
     // The default mangler, the common case: no copy of the mangler, and the
     // digest written straight after the prefix (one allocation).
     stored.reserve(prefix.size() + kXxh3MangledKeySize);
     stored.append(prefix);
     append_xxh3_mangled_key(stored, key);
   } else {
-    const KeyMangler mangler = state.backend->key_mangler();
-    if (!mangler) {
-      if (key.substr(0, lock::kLockKeyPrefix.size()) == lock::kLockKeyPrefix)
-        throw std::invalid_argument(describe(key) +
-                                    ": keys may not start with '_lock' while key "
-                                    "mangling is disabled (lock records use it)");
-      stored.reserve(prefix.size() + key.size());
-      stored.append(prefix).append(key);
-    } else {
-      const std::string mangled = mangler(key);
-      if (mangled.empty())
-        throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
-      stored.reserve(prefix.size() + mangled.size());
-      stored.append(prefix).append(mangled);
-    }
+    const KeyMangler mangler = state.context->key_mangler();
+    const std::string mangled = mangler ? mangler(key) : std::string();
+    const std::string_view as_stored = mangler ? std::string_view(mangled) : key;
+    if (as_stored.empty())
+      throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
+    // Lock records own that prefix: a stored key that starts with it could
+    // be mistaken for one.
+    if (starts_with_lock_prefix(as_stored))
+      throw std::invalid_argument(
+          describe(key) + (mangler ? ": the key mangler returned a key starting with '_lock'"
+                                   : ": keys may not start with '_lock' while key "
+                                     "mangling is disabled (lock records use it)"));
+    stored.reserve(prefix.size() + as_stored.size());
+    stored.append(prefix).append(as_stored);
   }
   const std::size_t size = stored.size() - prefix.size();
   const std::size_t limit = state.backend->max_key_size();
@@ -170,9 +167,9 @@ std::string Region::stored_key(const Configured& state, std::string_view key,
 }
 
 ExpiresAt Region::expiry_for(const Configured& state, std::string_view stored_key) const {
-  if (!state.config.expire_time || state.backend->is_no_expiry_key(stored_key))
+  if (!state.config.expire_time || state.context->is_no_expiry_key(stored_key))
     return std::nullopt;
-  return common::add_saturating(store_.time_source()->now(), *state.config.expire_time);
+  return common::add_saturating(state.context->now(), *state.config.expire_time);
 }
 
 void Region::check_value(const Configured& state, std::string_view key,
@@ -248,43 +245,25 @@ void Region::erase_multi(const std::vector<std::string>& keys) {
   if (!stored.empty()) s.backend->erase_multi(stored);
 }
 
-bool Region::check_lock(const Configured& s, const Lock& lock,
-                        std::string_view key) const {
-  if (lock.region_ != this)
-    throw std::invalid_argument(describe(key) + ": the lock belongs to " +
-                                (lock.region_ ? "region '" + lock.region_->name_ + "'"
-                                              : std::string("no region (released)")));
-  if (lock.key_ != key)
-    throw std::invalid_argument(describe(key) + ": the lock is for key '" +
-                                printable(lock.key_) + "'");
-  if (!s.config.locking) return false;
-  if (s.config.lock_timeout.count() > 0) {
-    const TimePoint now = store_.time_source()->now();
-    if (common::add_saturating(now, kLeaseMargin) >
-        common::add_saturating(lock.acquired_at_, s.config.lock_timeout))
-      throw LockTimeout(describe(key) + ": the lock's lease is (nearly) spent");
-  }
-  return true;
-}
-
 void Region::set(std::string_view key, std::string_view value, const Lock& lock) {
   const Configured& s = state();
   const std::string stored = stored_key(s, key);
   check_value(s, key, value);
-  if (!check_lock(s, lock, key)) return s.backend->set(stored, value, expiry_for(s, stored));
-  if (s.backend->set_locked(stored, value, expiry_for(s, stored), lock.record_key_,
-                            lock.fencing_token_) == LockedWriteResult::kLockLost)
+  if (!s.locks->admit_locked_write(lock, key))
+    return s.backend->set(stored, value, expiry_for(s, stored));
+  if (s.locks->set_locked(lock, stored, value, expiry_for(s, stored)) ==
+      LockedWriteResult::kLockLost)
     throw LockTimeout(describe(key) + lost_lock(lock));
 }
 
 void Region::erase(std::string_view key, const Lock& lock) {
   const Configured& s = state();
   const std::string stored = stored_key(s, key);
-  if (!check_lock(s, lock, key)) {
+  if (!s.locks->admit_locked_write(lock, key)) {
     if (!s.backend->erase(stored)) throw NotFound(describe(key) + ": not found");
     return;
   }
-  switch (s.backend->erase_locked(stored, lock.record_key_, lock.fencing_token_)) {
+  switch (s.locks->erase_locked(lock, stored)) {
     case LockedWriteResult::kApplied:
       return;
     case LockedWriteResult::kKeyAbsent:
@@ -296,46 +275,7 @@ void Region::erase(std::string_view key, const Lock& lock) {
 
 Lock Region::get_lock(std::string_view key) {
   const Configured& s = state();
-  std::string record_key = stored_key(s, key, lock::kLockKeyPrefix);
-  const auto& clock = store_.time_source();
-  if (!s.config.locking)
-    return Lock(this, std::string(key), std::move(record_key),
-                common::truncate_to_ms(clock->now()), 0);
-
-  // Registered as a waiter from the first failed attempt on, so that the
-  // uncontended path stays free of shared writes (lock/lock_waiters.h).
-  std::optional<lock::LockWaiters::Ticket> waiting;
-  for (int attempt = 0;; ++attempt) {
-    std::uint64_t generation = waiting ? waiting->generation() : 0;
-    const LockAttempt result =
-        s.backend->try_lock(record_key, LeaseTerms{clock->now(), s.lease});
-    if (result.grant)
-      return Lock(this, std::string(key), std::move(record_key),
-                  result.grant->acquired_at, result.grant->fencing_token);
-    if (attempt + 1 >= s.config.max_lock_attempts) break;
-    if (!waiting) {
-      waiting.emplace(s.waiters.enter(record_key));
-      generation = waiting->generation();
-    }
-
-    std::chrono::nanoseconds pause = jittered_backoff(attempt);
-    if (result.holder_lease_ends) {
-      // Never sleep past the moment the holder's lease runs out.
-      const auto remaining = *result.holder_lease_ends - clock->now();
-      pause = std::max(std::chrono::nanoseconds(0),
-                       std::min(pause, std::chrono::duration_cast<std::chrono::nanoseconds>(remaining)));
-    }
-    waiting->wait(generation, pause);
-  }
-  throw LockUnavailable(describe(key) + ": maximum lock attempts (" +
-                        std::to_string(s.config.max_lock_attempts) + ") reached");
-}
-
-void Region::release(Lock& lock) {
-  const Configured& s = state();
-  if (!s.config.locking) return;
-  s.backend->unlock(lock.record_key_, lock.fencing_token_);
-  s.waiters.notify(lock.record_key_);
+  return s.locks->acquire(key, stored_key(s, key, lock::kLockKeyPrefix));
 }
 
 std::string Region::get_or_create(std::string_view key,
@@ -355,10 +295,29 @@ std::string Region::get_or_create(std::string_view key,
 
 Backend& Region::backend() { return *state().backend; }
 
-KeyMangler Region::key_mangler() const { return state().backend->key_mangler(); }
+LockBackend& Region::lock_backend() { return state().locks->backend(); }
+
+KeyMangler Region::key_mangler() const { return state().context->key_mangler(); }
 
 void Region::set_key_mangler(KeyMangler mangler) {
-  state().backend->set_key_mangler(std::move(mangler));
+  const Configured& s = state();
+  std::lock_guard serial(s.mangling_mutex);
+  change_mangling(s, std::move(mangler), s.context->raw_no_expiry_keys());
+}
+
+void Region::set_no_expiry_keys(std::set<std::string> raw_keys) {
+  const Configured& s = state();
+  std::lock_guard serial(s.mangling_mutex);
+  change_mangling(s, s.context->key_mangler(), std::move(raw_keys));
+}
+
+void Region::change_mangling(const Configured& state, KeyMangler mangler,
+                             std::set<std::string> raw_no_expiry_keys) {
+  auto change = RegionContext::prepare(std::move(mangler), std::move(raw_no_expiry_keys));
+  // The store sees the new hashed set before reads use it (a store that
+  // keeps a copy for its sweeper widens that copy first).
+  state.backend->change_no_expiry_keys(change.hashed_keys,
+                                       [&] { state.context->apply(std::move(change)); });
 }
 
 }  // namespace regionkv

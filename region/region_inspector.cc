@@ -46,7 +46,7 @@ void RegionInspector::add_lock(std::string_view key, const engine::Record& recor
   if (!below_limit(snapshot_.locks.size())) return;
   snapshot_.locks.push_back({std::string(key.substr(lock::kLockKeyPrefix.size())),
                              lease.fencing_token, lease.acquired_at, lease.lease, lease.ends(),
-                             lease.expired_at(now_)});
+                             !lease.live_at(now_)});
 }
 
 }  // namespace regionkv::inspection

@@ -2,6 +2,7 @@
 #ifndef REGIONKV_LOCK_H_
 #define REGIONKV_LOCK_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -9,15 +10,21 @@
 
 namespace regionkv {
 
-class Region;
+namespace lock {
+class RegionLocks;
+}
 
-// Move-only. The destructor releases an active lock. A Lock must not outlive
-// the Store it came from. Not thread-safe: one thread uses a Lock at a time
-// (hand it over with a move).
+// Move-only. The destructor releases an active lock. Not thread-safe: one
+// thread uses a Lock at a time (hand it over with a move).
 //
 // The lock is the record "_lock" + mangled key in the region's own keyspace,
 // carrying the fencing token, the acquisition time and a lease of
 // lock_timeout + 1 s. Pass the lock to Region::set/erase to write under it.
+//
+// A Lock should not outlive the Store it came from; if it does (a shutdown
+// path that closes the store first), it is inactive from the moment the store
+// closes, and releasing or destroying it does nothing: the lock record stays
+// in the store until its lease runs out.
 class Lock {
  public:
   Lock() = default;  // inactive
@@ -27,26 +34,32 @@ class Lock {
   Lock& operator=(const Lock&) = delete;
   ~Lock();
 
-  bool active() const { return region_ != nullptr; }
+  // Taken, not yet released, and its store still open.
+  bool active() const;
   // The raw key the lock protects.
   const std::string& key() const { return key_; }
   TimePoint acquired_at() const { return acquired_at_; }
   // Strictly increasing per region, across restarts; 0 when the region has
   // locking off.
   std::uint64_t fencing_token() const { return fencing_token_; }
-  // The region the lock belongs to; nullptr once released.
-  const Region* region() const { return region_; }
 
   // Deletes the lock record if it still carries this lock's token.
-  // Idempotent; after it, active() is false.
+  // Idempotent; after it, active() is false. Throws StorageError if the
+  // store fails (the lock is released regardless: its lease runs out).
   void release();
 
  private:
-  friend class Region;
-  Lock(Region* region, std::string key, std::string record_key,
+  friend class lock::RegionLocks;
+  Lock(lock::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
+       std::uint64_t owner_generation, std::string key, std::string record_key,
        TimePoint acquired_at, std::uint64_t fencing_token);
+  // The region's lock manager, while it exists: owner_lifetime_ still holds
+  // owner_generation_ (common/lifetime.h). The cell outlives every owner.
+  lock::RegionLocks* owner() const;
 
-  Region* region_ = nullptr;
+  lock::RegionLocks* owner_ = nullptr;
+  const std::atomic<std::uint64_t>* owner_lifetime_ = nullptr;
+  std::uint64_t owner_generation_ = 0;
   std::string key_;
   std::string record_key_;  // "_lock" + the key as mangled when taken
   TimePoint acquired_at_;

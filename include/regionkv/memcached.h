@@ -57,11 +57,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -109,9 +107,6 @@ class MemcachedDriver {
                          MemcachedExpiry expiry);
   // Stores only if `key` holds nothing. Returns whether it stored.
   virtual bool add(std::string_view key, std::string_view value, MemcachedExpiry expiry) = 0;
-  // Replaces the item only if its CAS unique is still `cas`.
-  virtual CasResult cas(std::string_view key, std::string_view value, MemcachedExpiry expiry,
-                        std::uint64_t cas) = 0;
   // Deletes the item only if its CAS unique is still `cas`.
   virtual CasResult cas_erase(std::string_view key, std::uint64_t cas) = 0;
   // cas_erase() for a caller that does not need the answer (releasing a
@@ -167,6 +162,7 @@ class MemcachedBackend : public Backend {
   // std::invalid_argument for an unknown driver (listing the valid names) or
   // a malformed argument. Connects lazily: no server is contacted here.
   explicit MemcachedBackend(const RegionConfig& config, std::string_view region_name = {});
+  ~MemcachedBackend() override;
 
   std::optional<std::string> get(std::string_view key) override;
   void set(std::string_view key, std::string_view value, ExpiresAt expires_at) override;
@@ -180,12 +176,8 @@ class MemcachedBackend : public Backend {
   std::size_t max_value_size() const override { return max_value_size_; }
   std::size_t max_key_size() const override { return max_key_size_; }
 
-  LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
-  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
-  LockedWriteResult set_locked(std::string_view key, std::string_view value, ExpiresAt expires_at,
-                               std::string_view lock_key, std::uint64_t fencing_token) override;
-  LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
-                                 std::uint64_t fencing_token) override;
+  // Locks on the servers (region/backends/memcached/memcached_locks.cc).
+  LockBackend* native_locks() override { return locks_.get(); }
 
   // The client (the seed's backend.driver).
   MemcachedDriver& driver() const { return *driver_; }
@@ -195,6 +187,7 @@ class MemcachedBackend : public Backend {
   MemcachedExpiry expiry_for(ExpiresAt expires_at) const;
 
  private:
+  friend class MemcachedLocks;
   std::string wire_key(std::string_view key) const;
   void check_key(std::string_view key) const;
   void check_value(std::string_view key, std::string_view value) const;
@@ -207,11 +200,7 @@ class MemcachedBackend : public Backend {
   std::unique_ptr<MemcachedDriver> driver_;
   std::size_t max_value_size_ = 0;
   std::size_t max_key_size_ = 0;
-
-  // CAS unique of each lock record this backend added and still holds, by
-  // lock key and fencing token, so release is one conditional delete.
-  std::mutex held_locks_mutex_;
-  std::unordered_map<std::string, std::uint64_t> held_locks_;  // guarded
+  std::unique_ptr<LockBackend> locks_;
 };
 
 }  // namespace regionkv

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,33 +79,40 @@ class Region {
   std::string get_or_create(std::string_view key,
                             const std::function<std::string()>& creator);
 
-  // The outermost backend: the first proxy, if any. REQUIRES: configured().
+  // The outermost backend: the first proxy, if any. Throws ConfigError
+  // until configured.
   Backend& backend();
+  // What the region's locks go through: the backing store's own
+  // (Backend::native_locks()), or lock::DefaultLocks over it. Throws
+  // ConfigError until configured.
+  LockBackend& lock_backend();
   // The effective mangler; empty when mangling is disabled.
   KeyMangler key_mangler() const;
   // Replaces the mangler of the region and its backend (rehashing the
   // no-expiry keys). Keys already stored under the old mangler stay there.
   void set_key_mangler(KeyMangler mangler);
+  // Replaces RegionConfig::no_expiry_keys: from now on these raw keys never
+  // expire, including values written before they joined the set.
+  void set_no_expiry_keys(std::set<std::string> raw_keys);
 
  private:
   friend class Store;
-  friend class Lock;
   struct Configured;
 
   Region(std::string name, Store& store);
   const Configured& state() const;
   // `prefix` + the key as the backend stores it; throws
-  // std::invalid_argument for a key the region cannot store.
+  // std::invalid_argument for a key the region cannot store: empty, too
+  // long, or stored as one starting with "_lock".
   std::string stored_key(const Configured& state, std::string_view key,
                          std::string_view prefix = {}) const;
   ExpiresAt expiry_for(const Configured& state, std::string_view stored_key) const;
   void check_value(const Configured& state, std::string_view key,
                    std::string_view value) const;
-  // Returns true if the write may go ahead under `lock` through the backend's
-  // locked calls, false if the region has locking off (a plain write).
-  bool check_lock(const Configured& state, const Lock& lock,
-                  std::string_view key) const;
-  void release(Lock& lock);
+  // Makes `mangler` and `raw_no_expiry_keys` the region's, through the
+  // backend's hook. REQUIRES: state.mangling_mutex held, or configure().
+  static void change_mangling(const Configured& state, KeyMangler mangler,
+                              std::set<std::string> raw_no_expiry_keys);
   std::string describe(std::string_view key) const;
 
   const std::string name_;

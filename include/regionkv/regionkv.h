@@ -19,12 +19,17 @@
 #include "regionkv/inspect.h"
 #include "regionkv/key_mangler.h"
 #include "regionkv/lock.h"
+#include "regionkv/lock_backend.h"
 #include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
+#include "regionkv/printable.h"
 #include "regionkv/region.h"
 #include "regionkv/region_config.h"
+#include "regionkv/region_context.h"
 #include "regionkv/registry.h"
 #include "regionkv/store.h"
+#include "regionkv/store_options.h"
+#include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
 
 #endif  // REGIONKV_REGIONKV_H_

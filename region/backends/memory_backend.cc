@@ -1,34 +1,39 @@
 #include "regionkv/memory_backend.h"
 
+#include "region/backends/memory_state.h"
+
 namespace regionkv {
 
-bool MemoryBackend::live(std::string_view key, const Entry& entry,
-                         TimePoint now) const {
-  return !entry.expires_at || now < *entry.expires_at || is_no_expiry_key(key);
-}
+MemoryBackend::MemoryBackend()
+    : state_(std::make_unique<State>()), locks_(make_native_locks(*this)) {}
+
+MemoryBackend::MemoryBackend(const RegionConfig& /*config*/) : MemoryBackend() {}
+
+MemoryBackend::~MemoryBackend() = default;
 
 std::optional<std::string> MemoryBackend::get(std::string_view key) {
   const TimePoint now = this->now();
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  if (it == entries_.end() || !live(key, it->second, now)) return std::nullopt;
-  return it->second.value;
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->entries.find(key);
+  if (it == state_->entries.end() || !state_->live(*this, key, it->second, now))
+    return std::nullopt;
+  return State::bytes_of(it->second);
 }
 
 void MemoryBackend::set(std::string_view key, std::string_view value,
                         ExpiresAt expires_at) {
-  Entry entry{std::string(value), expires_at};
-  std::lock_guard lock(mutex_);
-  entries_.insert_or_assign(std::string(key), std::move(entry));
+  State::Entry entry{std::string(value), expires_at, std::nullopt};
+  std::lock_guard lock(state_->mutex);
+  state_->entries.insert_or_assign(std::string(key), std::move(entry));
 }
 
 bool MemoryBackend::erase(std::string_view key) {
   const TimePoint now = this->now();
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  const bool was_live = live(key, it->second, now);
-  entries_.erase(it);
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->entries.find(key);
+  if (it == state_->entries.end()) return false;
+  const bool was_live = state_->live(*this, key, it->second, now);
+  state_->entries.erase(it);
   return was_live;
 }
 
@@ -37,27 +42,29 @@ std::vector<std::optional<std::string>> MemoryBackend::get_multi(
   const TimePoint now = this->now();
   std::vector<std::optional<std::string>> values;
   values.reserve(keys.size());
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(state_->mutex);
   for (const auto& key : keys) {
-    auto it = entries_.find(key);
-    if (it == entries_.end() || !live(key, it->second, now))
+    auto it = state_->entries.find(key);
+    if (it == state_->entries.end() || !state_->live(*this, key, it->second, now))
       values.emplace_back();
     else
-      values.emplace_back(it->second.value);
+      values.emplace_back(State::bytes_of(it->second));
   }
   return values;
 }
 
 void MemoryBackend::set_multi(const std::vector<WriteItem>& items) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(state_->mutex);
   for (const auto& item : items)
-    entries_.insert_or_assign(item.key, Entry{item.value, item.expires_at});
+    state_->entries.insert_or_assign(item.key,
+                                     State::Entry{item.value, item.expires_at, std::nullopt});
 }
 
 void MemoryBackend::erase_multi(const std::vector<std::string>& keys) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(state_->mutex);
   for (const auto& key : keys) {
-    if (auto it = entries_.find(key); it != entries_.end()) entries_.erase(it);
+    if (auto it = state_->entries.find(key); it != state_->entries.end())
+      state_->entries.erase(it);
   }
 }
 
@@ -69,18 +76,19 @@ SweepProgress MemoryBackend::sweep_expired(TimePoint now, std::string_view resum
     {
       // Check and erase under one hold of the mutex: a value rewritten since
       // is live, and stays.
-      std::lock_guard lock(mutex_);
-      auto it = entries_.lower_bound(next);
-      for (std::size_t examined = 0; it != entries_.end() && examined < kSweepBatch;
+      std::lock_guard lock(state_->mutex);
+      auto& entries = state_->entries;
+      auto it = entries.lower_bound(next);
+      for (std::size_t examined = 0; it != entries.end() && examined < kSweepBatch;
            ++examined) {
-        if (live(it->first, it->second, now)) {
+        if (state_->live(*this, it->first, it->second, now)) {
           ++it;
         } else {
-          it = entries_.erase(it);
+          it = entries.erase(it);
           ++progress.removed;
         }
       }
-      if (it == entries_.end()) return progress;
+      if (it == entries.end()) return progress;
       next = it->first;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -88,16 +96,6 @@ SweepProgress MemoryBackend::sweep_expired(TimePoint now, std::string_view resum
       return progress;
     }
   }
-}
-
-bool MemoryBackend::holds_record(std::string_view stored_key) const {
-  std::lock_guard lock(mutex_);
-  return entries_.find(stored_key) != entries_.end();
-}
-
-std::size_t MemoryBackend::record_count() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
 }
 
 }  // namespace regionkv

@@ -2,19 +2,45 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "regionkv/printable.h"
+#include "common/little_endian.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv {
+namespace {
+
+// Where a region's reserved fencing-token bound is kept in the store's
+// metadata (docs/format.md).
+std::string fencing_metadata_key(const std::string& region) {
+  return "fencing_token_reserved/" + region;
+}
+
+}  // namespace
 
 RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
     : engine_(engine),
       region_name_(std::move(region_name)),
       family_(engine.column_family(region_name_)),
       key_locks_(engine.key_locks(region_name_)),
-      fencing_(engine.fencing_counter(region_name_)) {
+      fencing_(
+          [this]() -> std::optional<std::uint64_t> {
+            const auto stored = engine_.read_metadata(fencing_metadata_key(region_name_));
+            if (!stored) return std::nullopt;
+            if (stored->size() != 8)
+              throw Corruption("region '" + region_name_ + "': corrupt fencing counter (" +
+                               std::to_string(stored->size()) + " bytes)");
+            return common::read_u64(*stored, 0);
+          },
+          [this](std::uint64_t bound) {
+            std::string bytes;
+            common::append_u64(bytes, bound);
+            engine_.write_metadata_durably(fencing_metadata_key(region_name_), bytes);
+          }) {
   load_leases();
+  locks_ = make_native_locks();
 }
+
+RocksDBBackend::~RocksDBBackend() = default;
 
 engine::Record RocksDBBackend::decode(std::string_view key,
                                       std::string_view bytes) const {
@@ -38,7 +64,7 @@ std::optional<engine::Record> RocksDBBackend::read_record(
 bool RocksDBBackend::live(std::string_view key, const engine::Record& record,
                           TimePoint now) const {
   return record.kind == engine::RecordKind::kValue &&
-         (record.live_at(now) || is_no_expiry_key(key));
+         (is_live(record.expires_at, now) || is_no_expiry_key(key));
 }
 
 void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
@@ -66,10 +92,14 @@ void RocksDBBackend::set(std::string_view key, std::string_view value,
 
 bool RocksDBBackend::erase(std::string_view key) {
   std::lock_guard guard(key_locks_.for_key(key));
+  return erase_held(key, now());
+}
+
+bool RocksDBBackend::erase_held(std::string_view key, TimePoint now) {
   rocksdb::PinnableSlice buffer;
   const auto record = read_record(key, buffer);
   if (!record) return false;
-  const bool was_live = live(key, *record, now());
+  const bool was_live = live(key, *record, now);
   // An expired value is deleted too: it is garbage either way.
   rocksdb::WriteBatch batch;
   batch.Delete(family_, rocksdb::Slice(key.data(), key.size()));

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "engine/engine.h"
-#include "region/store_internals.h"
 #include "engine/record.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/crash/crash_config.h"
 #include "tests/crash/expected_state.h"
@@ -161,7 +161,17 @@ int rounds_from_environment(int fallback) {
   return text ? std::max(1, std::atoi(text)) : fallback;
 }
 
-void run_rounds(Durability durability, std::uint64_t seed) {
+// REGIONKV_CRASH_SEED replays a run; otherwise a fresh seed, printed.
+std::uint64_t seed_from_environment() {
+  const char* text = std::getenv("REGIONKV_CRASH_SEED");
+  return text ? std::strtoull(text, nullptr, 10) : std::random_device{}();
+}
+
+void run_rounds(Durability durability) {
+  const std::uint64_t seed = seed_from_environment();
+  std::cout << "crash seed: " << seed << " (replay with REGIONKV_CRASH_SEED=" << seed << ")"
+            << std::endl;
+  SCOPED_TRACE("crash seed " + std::to_string(seed));
   CrashHarness harness(durability, seed);
   const int rounds = rounds_from_environment(30);
   for (int i = 0; i < rounds && !::testing::Test::HasFailure(); ++i) harness.run_round();
@@ -175,11 +185,11 @@ void run_rounds(Durability durability, std::uint64_t seed) {
 }
 
 TEST(CrashTest, KillNineRoundsLoseNoAcknowledgedWriteProcessCrashDurability) {
-  run_rounds(Durability::kProcessCrash, std::random_device{}());
+  run_rounds(Durability::kProcessCrash);
 }
 
 TEST(CrashTest, KillNineRoundsLoseNoAcknowledgedWritePowerLossDurability) {
-  run_rounds(Durability::kPowerLoss, std::random_device{}());
+  run_rounds(Durability::kPowerLoss);
 }
 
 }  // namespace

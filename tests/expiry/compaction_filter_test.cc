@@ -80,7 +80,7 @@ TEST_F(CompactionFilterTest, DropsLockRecordsWhoseLeaseRanOut) {
 
 TEST_F(CompactionFilterTest, SparesNoExpiryKeysWrittenBeforeTheyJoined) {
   region_.set("late", "v");  // stored with an expiry
-  region_.backend().set_no_expiry_keys({"keep", "late"});
+  region_.set_no_expiry_keys({"keep", "late"});
   store_.clock().advance(std::chrono::hours(1));
   compact_everything();
   EXPECT_EQ(raw_keys(store_.store(), "tokens"),

@@ -67,7 +67,7 @@ TEST_P(NoExpiryKeysTest, EmptyManglerUsesRawSet) {
 TEST_P(NoExpiryKeysTest, KeyWrittenBeforeJoiningSetNeverExpires) {
   region().configure(expiring(GetParam()));
   region().set("late", "v");  // stored with an expiry
-  region().backend().set_no_expiry_keys({"late"});
+  region().set_no_expiry_keys({"late"});
   store_.clock().advance(std::chrono::hours(1));
   EXPECT_EQ(region().find("late"), "v");
   EXPECT_EQ(store_.store().sweep_now(), 0u);
@@ -102,7 +102,7 @@ TEST_F(PersistedNoExpiryKeysTest, UnconfiguredRegionIsSweptByItsPersistedSet) {
   region().configure(expiring("rocksdb", {"keep"}));
   region().set("late", "v");
   region().set("drop", "w");
-  region().backend().set_no_expiry_keys({"keep", "late"});
+  region().set_no_expiry_keys({"keep", "late"});
   store_.reopen();
   store_.clock().advance(std::chrono::hours(1));
 

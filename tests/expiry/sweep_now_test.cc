@@ -115,7 +115,7 @@ TEST(SweepNowAllRegionsTest, SweepsRocksDBAndMemoryRegionsInOnePass) {
   store.clock().advance(kExpireTime);
   EXPECT_EQ(store.store().sweep_now(), 5u);
   EXPECT_EQ(raw_keys(store.store(), "persistent"), std::vector<std::string>{});
-  EXPECT_EQ(dynamic_cast<MemoryBackend&>(volatile_region.backend()).record_count(), 0u);
+  EXPECT_EQ(store.store().sweep_now(), 0u) << "expired records were left behind";
 }
 
 TEST(SweepNowAllRegionsTest, LastPassDurationIsMeasured) {
@@ -192,7 +192,7 @@ TEST_F(SweepErrorTest, OtherRegionsAreSweptInTheFailingPass) {
 TEST_F(SweepErrorTest, FailedRegionIsSweptByTheNextPass) {
   store_.store().sweep_now();
   EXPECT_EQ(store_.store().sweep_now(), 1u);
-  EXPECT_EQ(dynamic_cast<MemoryBackend&>(flaky_->backend()).record_count(), 0u);
+  EXPECT_EQ(store_.store().sweep_now(), 0u) << "expired records were left behind";
   EXPECT_EQ(store_.store().sweep_stats().errors, 1u);
 }
 

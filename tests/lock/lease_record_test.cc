@@ -1,9 +1,8 @@
-// The lease record: its bytes, when it runs out, and the time rule.
+// The lease record: its bytes, its key, and when it runs out.
 #include "lock/lease_record.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/record.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::lock {
@@ -33,24 +32,18 @@ TEST(LeaseRecordTest, LeaseIsLockTimeoutPlusOneSecondOrNever) {
   EXPECT_EQ(lease_for(milliseconds(0)), milliseconds(0));
 }
 
-TEST(LeaseRecordTest, RunsOutAtAcquiredAtPlusLease) {
+TEST(LeaseRecordTest, LiveUntilTheInstantItsLeaseEnds) {
   const LeaseRecord lease{1, kT0, milliseconds(6000)};
-  EXPECT_FALSE(lease.expired_at(kT0 + milliseconds(5999)));
-  EXPECT_TRUE(lease.expired_at(kT0 + milliseconds(6000)));
-  EXPECT_FALSE((LeaseRecord{1, kT0, milliseconds(0)}.expired_at(TimePoint::max())));
+  EXPECT_TRUE(lease.live_at(kT0 + milliseconds(5999)));
+  EXPECT_FALSE(lease.live_at(kT0 + milliseconds(6000)));
+  EXPECT_TRUE((LeaseRecord{1, kT0, milliseconds(0)}.live_at(TimePoint::max())));
 }
 
-// now + 1 s <= acquired_at + lock_timeout, with lock_timeout = lease - 1 s.
-TEST(LeaseRecordTest, AllowsWritesUntilOneSecondBeforeLockTimeout) {
-  const LeaseRecord lease{1, kT0, lease_for(milliseconds(5000))};
-  EXPECT_TRUE(lease.allows_write_at(kT0 + milliseconds(4000)));
-  EXPECT_FALSE(lease.allows_write_at(kT0 + milliseconds(4001)));
-  EXPECT_TRUE((LeaseRecord{1, kT0, milliseconds(0)}.allows_write_at(TimePoint::max())));
-}
-
-TEST(LeaseRecordTest, LockTimeoutUnderOneSecondNeverAllowsWrites) {
-  const LeaseRecord lease{1, kT0, lease_for(milliseconds(500))};
-  EXPECT_FALSE(lease.allows_write_at(kT0));
+TEST(LeaseRecordTest, LockRecordKeyIsThePrefixAndTheStoredKey) {
+  EXPECT_EQ(lock_record_key("abc"), "_lockabc");
+  // The counter's key is "_lock" + "_lock...": the lock record of a stored
+  // key no store accepts.
+  EXPECT_EQ(kFencingCounterKey.substr(0, 10), "_lock_lock");
 }
 
 }  // namespace

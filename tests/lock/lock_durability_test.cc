@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string>
 
-#include "tests/lock/lock_test_support.h"
 #include "region/store_internals.h"
+#include "tests/lock/lock_test_support.h"
 
 namespace regionkv::testing {
 namespace {
@@ -110,7 +110,7 @@ TEST(LockDurabilityTest, HeldLockRecordIsLoadedAtReopen) {
     // The record stays as a crash would leave it: a Lock must not outlive its
     // store, so take it through the backend, which leaves it unreleased.
     const LockAttempt attempt =
-        region.backend().try_lock("_lock" + xxh3_mangle_key("k"),
+        region.lock_backend().try_lock("_lock" + xxh3_mangle_key("k"),
                                   LeaseTerms{clock->now(), kDefaultLease});
     ASSERT_TRUE(attempt.grant);
     token = attempt.grant->fencing_token;

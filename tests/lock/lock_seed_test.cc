@@ -116,8 +116,7 @@ TEST_P(LockSeedTest, LockWithinALockGivesUpAfterMaxLockAttempts) {
   EXPECT_EQ(kvs.get(test_key), "lock");
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, LockSeedTest, ::testing::Values("rocksdb", "memory"),
-                         store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, LockSeedTest, every_local_store(), store_name);
 
 }  // namespace
 }  // namespace regionkv::testing

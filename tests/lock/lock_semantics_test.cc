@@ -1,6 +1,8 @@
-// Lock semantics shared by the "rocksdb" and "memory" stores: exclusion,
-// leases and takeover, fencing tokens, the time rule inside the atomic step,
-// locking = false, lock_timeout = 0, and get_or_create.
+// Lock semantics shared by every store with in-process locks (rocksdb,
+// memory, and a store with values only, through lock::DefaultLocks):
+// exclusion, leases and takeover, fencing tokens, the lock rule applied by
+// the store itself, locking = false, lock_timeout = 0, and get_or_create.
+// lock_atomicity_test.cc shows the rule and the write are one atomic step.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -77,32 +79,32 @@ TEST_P(LockSemanticsTest, OldHoldersReleaseLeavesNewHoldersRecord) {
   EXPECT_NO_THROW(region.set("k", "v", new_holder));
 }
 
-// The backend checks the token in the same atomic step as the write, even
-// when the caller skipped the region's own checks.
-TEST_P(LockSemanticsTest, BackendRefusesAStaleTokenAtomically) {
+// The store judges the lock record itself, even when the caller skipped the
+// region's own checks.
+TEST_P(LockSemanticsTest, StoreRefusesAStaleToken) {
   Region& region = configured();
   Lock old_holder = region.get_lock("k");
   fixture_.clock->advance(kDefaultLease);
   Lock new_holder = region.get_lock("k");
-  Backend& backend = region.backend();
-  EXPECT_EQ(backend.set_locked("k", "old", std::nullopt, "_lockk", old_holder.fencing_token()),
+  LockBackend& locks = region.lock_backend();
+  EXPECT_EQ(locks.set_locked("k", "old", std::nullopt, "_lockk", old_holder.fencing_token()),
             LockedWriteResult::kLockLost);
-  EXPECT_EQ(backend.erase_locked("k", "_lockk", old_holder.fencing_token()),
+  EXPECT_EQ(locks.erase_locked("k", "_lockk", old_holder.fencing_token()),
             LockedWriteResult::kLockLost);
   EXPECT_FALSE(region.find("k"));
 }
 
-// The time rule (now + 1 s <= acquired_at + lock_timeout) is also checked
-// in the backend's atomic step, not only before it.
-TEST_P(LockSemanticsTest, BackendAppliesTheTimeRuleAtomically) {
+// The time rule (now + 1 s <= acquired_at + lock_timeout) is also the
+// store's, not only the region's.
+TEST_P(LockSemanticsTest, StoreAppliesTheTimeRule) {
   Region& region = configured();  // lock_timeout 5 s
   Lock lock = region.get_lock("k");
-  Backend& backend = region.backend();
+  LockBackend& locks = region.lock_backend();
   fixture_.clock->advance(milliseconds(4000));
-  EXPECT_EQ(backend.set_locked("k", "in time", std::nullopt, "_lockk", lock.fencing_token()),
+  EXPECT_EQ(locks.set_locked("k", "in time", std::nullopt, "_lockk", lock.fencing_token()),
             LockedWriteResult::kApplied);
   fixture_.clock->advance(milliseconds(1));
-  EXPECT_EQ(backend.set_locked("k", "late", std::nullopt, "_lockk", lock.fencing_token()),
+  EXPECT_EQ(locks.set_locked("k", "late", std::nullopt, "_lockk", lock.fencing_token()),
             LockedWriteResult::kLockLost);
   EXPECT_EQ(region.get("k"), "in time");
 }
@@ -226,8 +228,7 @@ TEST_P(LockSemanticsTest, GetOrCreateReleasesTheLockWhenTheCreatorThrows) {
   EXPECT_FALSE(region.find("k"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, LockSemanticsTest,
-                         ::testing::Values("rocksdb", "memory"), store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, LockSemanticsTest, every_local_store(), store_name);
 
 }  // namespace
 }  // namespace regionkv::testing

@@ -1,6 +1,7 @@
 // What the lock tests share: a store with a manual clock, a region on the
-// backing store named by the test parameter ("rocksdb" or "memory"), and a
-// look at the lock record as stored.
+// backing store named by the test parameter — "rocksdb", "memory", or
+// "values_only" (a store with only get/set/erase, locked through
+// lock::DefaultLocks) — and a look at the lock record as stored.
 #ifndef REGIONKV_TESTS_LOCK_LOCK_TEST_SUPPORT_H_
 #define REGIONKV_TESTS_LOCK_LOCK_TEST_SUPPORT_H_
 
@@ -14,11 +15,12 @@
 #include <string_view>
 
 #include "engine/engine.h"
-#include "region/store_internals.h"
 #include "engine/record.h"
 #include "lock/lease_record.h"
+#include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
+#include "tests/support/values_only_store.h"
 
 namespace regionkv::testing {
 
@@ -27,6 +29,8 @@ inline constexpr std::chrono::milliseconds kDefaultLease{6000};
 
 class LockStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void SetUp() override { register_values_only_store(); }
+
   // The parameter's backing store; keys stored raw, so that the lock record
   // of key k is "_lock" + k (as in the seed's tests).
   RegionConfig config() const {
@@ -42,12 +46,16 @@ class LockStoreTest : public ::testing::TestWithParam<std::string> {
   }
   Region& configured() { return configured(config()); }
 
-  // The fencing token of the lock record stored for raw key `key` (live or
-  // spent), nullopt if there is none.
+  // The fencing token of the lock record stored for raw key `key`, nullopt
+  // if there is none: on rocksdb the record on disk, live or spent; on the
+  // other stores the live record, as the store reads it.
   std::optional<std::uint64_t> stored_token(Region& region, std::string_view key) {
     const std::string lock_key = "_lock" + std::string(key);
-    if (auto* memory = dynamic_cast<MemoryBackend*>(&region.backend()))
-      return memory->lock_record_token(lock_key);
+    if (GetParam() != "rocksdb") {
+      const auto bytes = region.backend().get(lock_key);
+      if (!bytes) return std::nullopt;
+      return lock::decode_lease(*bytes).fencing_token;
+    }
     engine::Engine& engine = StoreInternals::engine(*fixture_.store);
     std::string bytes;
     const rocksdb::Status status =
@@ -65,6 +73,12 @@ class LockStoreTest : public ::testing::TestWithParam<std::string> {
 
 inline std::string store_name(const ::testing::TestParamInfo<std::string>& info) {
   return info.param;
+}
+
+// Every store whose locks these tests pin down (memcached's, on servers,
+// are in tests/memcached/).
+inline auto every_local_store() {
+  return ::testing::Values("rocksdb", "memory", kValuesOnlyStore);
 }
 
 }  // namespace regionkv::testing

@@ -4,52 +4,102 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
+#include "lock/default_locks.h"
 #include "tests/lock/lock_test_support.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 using Steady = std::chrono::steady_clock;
 
-// Counts the failed lock attempts that pass through it.
+// Counts the failed lock attempts that pass through it: a proxy that sees
+// lock calls by handing the region a LockBackend of its own.
 class AttemptCountingProxy : public ProxyBackend {
  public:
-  LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override {
-    LockAttempt attempt = ProxyBackend::try_lock(lock_key, terms);
-    if (!attempt.grant) ++failed_attempts;
-    return attempt;
+  LockBackend* native_locks() override {
+    if (!counting_) {
+      LockBackend* inner = proxied().native_locks();
+      if (!inner) {
+        default_locks_ = std::make_unique<lock::DefaultLocks>(proxied());
+        inner = default_locks_.get();
+      }
+      counting_ = std::make_unique<Counting>(*inner);
+    }
+    return counting_.get();
   }
   static inline std::atomic<int> failed_attempts{0};
+
+ private:
+  class Counting final : public LockBackend {
+   public:
+    explicit Counting(LockBackend& inner) : inner_(inner) {}
+    LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override {
+      LockAttempt attempt = inner_.try_lock(lock_key, terms);
+      if (!attempt.grant) ++failed_attempts;
+      return attempt;
+    }
+    void unlock(std::string_view lock_key, std::uint64_t token) override {
+      inner_.unlock(lock_key, token);
+    }
+    LockedWriteResult set_locked(std::string_view key, std::string_view value,
+                                 ExpiresAt expires_at, std::string_view lock_key,
+                                 std::uint64_t token) override {
+      return inner_.set_locked(key, value, expires_at, lock_key, token);
+    }
+    LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
+                                   std::uint64_t token) override {
+      return inner_.erase_locked(key, lock_key, token);
+    }
+
+   private:
+    LockBackend& inner_;
+  };
+  std::unique_ptr<lock::DefaultLocks> default_locks_;
+  std::unique_ptr<Counting> counting_;
 };
 
 constexpr const char* kCountingProxy = "lock_test_attempt_counting_proxy";
 
-using LockWaitingTest = LockStoreTest;
+class LockWaitingTest : public LockStoreTest {
+ protected:
+  // A region whose failed lock attempts are counted.
+  Region& counted(int max_lock_attempts) {
+    register_proxy(kCountingProxy,
+                   [](const RegionConfig&) { return std::make_unique<AttemptCountingProxy>(); });
+    AttemptCountingProxy::failed_attempts = 0;
+    RegionConfig c = config();
+    c.proxies = {kCountingProxy};
+    c.max_lock_attempts = max_lock_attempts;
+    return configured(c);
+  }
+};
 
 TEST_P(LockWaitingTest, ReleaseWakesAWaiterInTheMiddleOfALongBackoff) {
-  register_proxy(kCountingProxy,
-                 [](const RegionConfig&) { return std::make_unique<AttemptCountingProxy>(); });
-  AttemptCountingProxy::failed_attempts = 0;
-  RegionConfig c = config();
-  c.proxies = {kCountingProxy};
-  c.max_lock_attempts = 30;
-  Region& region = configured(c);
-
+  Region& region = counted(30);
   Lock holder = region.get_lock("k");
+  std::atomic<bool> acquired{false};
   Steady::time_point acquired_at;
   std::thread waiter([&] {
     Lock lock = region.get_lock("k");
     acquired_at = Steady::now();
+    acquired = true;
   });
   // After 11 failed attempts the waiter's next pause is drawn from
   // [500 ms, 1500 ms): release while it sleeps (or is about to).
-  while (AttemptCountingProxy::failed_attempts < 11) std::this_thread::sleep_for(milliseconds(1));
+  const bool waited = eventually([] { return AttemptCountingProxy::failed_attempts >= 11; },
+                                 seconds(30));
   const Steady::time_point released_at = Steady::now();
   holder.release();
   waiter.join();
+  ASSERT_TRUE(waited) << "the waiter made only " << AttemptCountingProxy::failed_attempts
+                      << " attempts in 30 s";
+  EXPECT_FALSE(acquired_at < released_at) << "the waiter had the lock before its release";
   EXPECT_LT(acquired_at - released_at, milliseconds(250));
 }
 
@@ -65,23 +115,29 @@ TEST_P(LockWaitingTest, BackoffNeverSleepsPastTheHoldersLease) {
 }
 
 TEST_P(LockWaitingTest, WaiterTakesTheLockAsSoonAsItIsReleased) {
-  Region& region = configured();
+  Region& region = counted(1'000'000);
   Lock holder = region.get_lock("k");
-  std::atomic<bool> waiting{false};
-  std::uint64_t token = 0;
+  std::atomic<std::uint64_t> token{0};
+  Steady::time_point acquired_at;
   std::thread waiter([&] {
-    waiting = true;
-    token = region.get_lock("k").fencing_token();
+    Lock lock = region.get_lock("k");
+    acquired_at = Steady::now();
+    token = lock.fencing_token();
   });
-  while (!waiting) std::this_thread::yield();
+  // The waiter must have found the lock taken before the release.
+  const bool waited = eventually([] { return AttemptCountingProxy::failed_attempts >= 1; },
+                                 seconds(30));
+  EXPECT_EQ(token, 0u) << "the waiter was granted a held lock";
   const std::uint64_t holder_token = holder.fencing_token();
+  const Steady::time_point released_at = Steady::now();
   holder.release();
   waiter.join();
+  ASSERT_TRUE(waited) << "the waiter never tried the held lock";
   EXPECT_GT(token, holder_token);
+  EXPECT_LT(acquired_at - released_at, milliseconds(250));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, LockWaitingTest, ::testing::Values("rocksdb", "memory"),
-                         store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, LockWaitingTest, every_local_store(), store_name);
 
 }  // namespace
 }  // namespace regionkv::testing

@@ -38,7 +38,7 @@ class TwoMemcachedServers : public ::testing::Test {
   // Whether the region's fencing counter lives on `server_view`'s server.
   bool fencing_counter_on(Region& server_view) {
     both_->get_lock("probe").release();  // creates the counter
-    return server_view.backend().get("_lock#fencing").has_value();
+    return server_view.backend().get(lock::kFencingCounterKey).has_value();
   }
 
   // Whether the lock record of key(i) lives on `server_view`'s server (it is

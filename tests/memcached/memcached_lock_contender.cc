@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     }
     const std::string stored_key = xxh3_mangle_key(key);
     const LockedWriteResult verdict =
-        region.backend().set_locked(stored_key, "from-contender", std::nullopt,
+        region.lock_backend().set_locked(stored_key, "from-contender", std::nullopt,
                                     lock::lock_record_key(stored_key), lock.fencing_token());
     std::cout << (verdict == LockedWriteResult::kApplied ? "backend applied" : "backend lock-lost")
               << std::endl;

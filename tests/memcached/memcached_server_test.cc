@@ -215,8 +215,8 @@ TEST_F(OneMemcachedServer, AnExpiredHoldersWritesAndReleaseCannotHurtItsSuccesso
   // The region refuses by the lease; the backend by the record's token.
   EXPECT_THROW(r.set("k", "late", stale), LockTimeout);
   const std::string stored_key = xxh3_mangle_key("k");
-  EXPECT_EQ(r.backend().set_locked(stored_key, "late", std::nullopt,
-                                   lock::lock_record_key(stored_key), stale.fencing_token()),
+  EXPECT_EQ(r.lock_backend().set_locked(stored_key, "late", std::nullopt,
+                                        lock::lock_record_key(stored_key), stale.fencing_token()),
             LockedWriteResult::kLockLost);
   stale.release();
   const auto record = lock_record(r, "k");

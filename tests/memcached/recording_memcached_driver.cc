@@ -99,16 +99,6 @@ bool RecordingMemcachedDriver::add(std::string_view key, std::string_view value,
   return true;
 }
 
-CasResult RecordingMemcachedDriver::cas(std::string_view key, std::string_view value,
-                                        MemcachedExpiry /*expiry*/, std::uint64_t cas) {
-  std::lock_guard lock(mutex_);
-  const auto it = items_.find(key);
-  if (it == items_.end()) return CasResult::kAbsent;
-  if (it->second.cas != cas) return CasResult::kChanged;
-  store_locked(key, value);
-  return CasResult::kStored;
-}
-
 CasResult RecordingMemcachedDriver::cas_erase(std::string_view key, std::uint64_t cas) {
   std::lock_guard lock(mutex_);
   const auto it = items_.find(key);

@@ -41,8 +41,6 @@ class RecordingMemcachedDriver : public MemcachedDriver {
   void set_multi(const std::vector<std::pair<std::string, std::string>>& items,
                  MemcachedExpiry expiry) override;
   bool add(std::string_view key, std::string_view value, MemcachedExpiry expiry) override;
-  CasResult cas(std::string_view key, std::string_view value, MemcachedExpiry expiry,
-                std::uint64_t cas) override;
   CasResult cas_erase(std::string_view key, std::uint64_t cas) override;
   bool erase(std::string_view key) override;
   std::uint64_t increment(std::string_view key, std::uint64_t delta,

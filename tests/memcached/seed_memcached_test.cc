@@ -77,7 +77,7 @@ TEST_F(KVSMemcachedTest, KvsMemcacheManagerNoExpiryKeys) {
             std::set<std::string>{region.key_mangler()("test_key")});
   EXPECT_EQ(backend.raw_no_expiry_keys(), no_expiry_keys);
 
-  backend.set_key_mangler(new_mangler);
+  region.set_key_mangler(new_mangler);  // seed: backend.key_mangler = ...
   EXPECT_EQ(backend.no_expiry_hashed_keys(), std::set<std::string>{"_mangled_key_test_key"});
   EXPECT_EQ(backend.raw_no_expiry_keys(), no_expiry_keys);
 }
@@ -90,7 +90,7 @@ TEST_F(KVSMemcachedTest, KvsMemcacheKeyManglerSetToNone) {
   MemcachedBackend& backend = backend_of(region);
   ASSERT_TRUE(backend.key_mangler());
 
-  backend.set_key_mangler(KeyMangler{});
+  region.set_key_mangler(KeyMangler{});  // seed: backend.key_mangler = None
   EXPECT_EQ(backend.raw_no_expiry_keys(), backend.no_expiry_hashed_keys());
   EXPECT_FALSE(backend.key_mangler());
 }
@@ -105,7 +105,7 @@ TEST_F(KVSMemcachedTest, NoncallableKeyManglerSetOnDriverRaisesTypeError) {
   Region& region = fixture_.region();
   region.configure(test_driver_config());
   const KeyMangler callable = [](std::string_view key) { return "m_" + std::string(key); };
-  backend_of(region).set_key_mangler(callable);
+  region.set_key_mangler(callable);
   EXPECT_EQ(region.key_mangler()("k"), "m_k");
 }
 

@@ -206,7 +206,7 @@ TEST_P(RegionTest, DefaultManglerStoresKnownDigests) {
   region.set("token-1", "v");
   EXPECT_EQ(region.backend().get("49c1bf8fe3fe901d52529524807a70ef"), "v");
   Lock lock = region.get_lock("token-1");
-  const LockAttempt second = region.backend().try_lock(
+  const LockAttempt second = region.lock_backend().try_lock(
       "_lock49c1bf8fe3fe901d52529524807a70ef", LeaseTerms{fixture_.clock->now(), std::chrono::seconds(10)});
   EXPECT_FALSE(second.grant) << "the lock record is not where the format puts it";
 }

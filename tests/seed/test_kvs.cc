@@ -5,11 +5,14 @@
 //   kvs._region.key_mangler     -> Region::key_mangler()
 //   kvs._set_key_mangler        -> Region::set_key_mangler()
 //   kvs._action_with_lock(k, l) -> Region::set(k, v, l) / erase(k, l)
-//   backend._db[lock_key]       -> MemoryBackend::holds_record(lock_key)
+//   lock_key in backend._db     -> Region::backend().get(lock_key): the memory
+//                                  store reads a live lock record as its bytes
 //   lock.acquire_time -= offset -> ManualTimeSource::advance(offset)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "regionkv/regionkv.h"
 #include "tests/support/seed_fixtures.h"
@@ -45,8 +48,8 @@ class KVSTest : public ::testing::Test {
     c.enable_key_mangler = false;  // seed: config(group='kvs', enable_key_mangler=False)
     return c;
   }
-  static MemoryBackend& memory_of(Region& kvs) {
-    return dynamic_cast<MemoryBackend&>(kvs.backend());
+  static bool holds_lock_record(Region& kvs, const std::string& lock_key) {
+    return kvs.backend().get(lock_key).has_value();
   }
 
   StoreFixture fixture_;
@@ -156,12 +159,12 @@ TEST_F(KVSTest, KvsLockingContextHandler) {
   Region& kvs = kvs_region();
   kvs.configure(unmangled(kBackendFixture));
   const std::string lock_key = "_lock" + key_foo_;
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   {
     Lock lock = kvs.get_lock(key_foo_);
-    EXPECT_TRUE(memory_of(kvs).holds_record(lock_key));
+    EXPECT_TRUE(holds_lock_record(kvs, lock_key));
   }
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
 }
 
 TEST_F(KVSTest, KvsLockingContextHandlerLockingDisabled) {
@@ -170,14 +173,14 @@ TEST_F(KVSTest, KvsLockingContextHandlerLockingDisabled) {
   c.locking = false;
   kvs.configure(c);
   const std::string lock_key = "_lock" + key_foo_;
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   {
     Lock lock = kvs.get_lock(key_foo_);
     EXPECT_TRUE(lock.active());
     EXPECT_EQ(lock.fencing_token(), 0u);
-    EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+    EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   }
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
 }
 
 TEST_F(KVSTest, KvsWithLockActionContextManagerTimeout) {
@@ -213,14 +216,14 @@ TEST_F(KVSTest, KvsWithLockActionContextManager) {
   Region& kvs = kvs_region();
   kvs.configure(unmangled(kBackendFixture));
   const std::string lock_key = "_lock" + key_foo_;
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   {
     Lock lock = kvs.get_lock(key_foo_);
     kvs.set(key_foo_, value_foo_, lock);
     EXPECT_TRUE(lock.active());
-    EXPECT_TRUE(memory_of(kvs).holds_record(lock_key));
+    EXPECT_TRUE(holds_lock_record(kvs, lock_key));
   }
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   EXPECT_EQ(kvs.get(key_foo_), value_foo_);
 }
 
@@ -228,22 +231,40 @@ TEST_F(KVSTest, KvsWithLockActionContextManagerNoLock) {
   Region& kvs = kvs_region();
   kvs.configure(unmangled(kBackendFixture));
   const std::string lock_key = "_lock" + key_foo_;
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   kvs.set(key_foo_, value_foo_);  // no lock passed: nothing is locked
-  EXPECT_FALSE(memory_of(kvs).holds_record(lock_key));
+  EXPECT_FALSE(holds_lock_record(kvs, lock_key));
   EXPECT_EQ(kvs.get(key_foo_), value_foo_);
 }
 
+// Seed: registering the backends again (as setUp did) raises nothing. Here,
+// registering everything again also changes nothing: the same names, the
+// regions configured before keep their stores and data, and a region
+// configured after gets the same kinds of store.
 TEST_F(KVSTest, KvsBackendRegistrationDoesNotReregisterBackends) {
   Region& kvs = kvs_region();
   kvs.configure(config("memory"));
-  // Registering everything again (built-ins included) is harmless.
+  kvs.set(key_foo_, value_foo_);
+  const std::vector<std::string> backends = registered_backends();
+  const std::vector<std::string> proxies = registered_proxies();
+
   EXPECT_NO_THROW(register_seed_fixtures());
   EXPECT_NO_THROW(register_backend("memory", [](const RegionConfig& c) {
     return std::make_unique<MemoryBackend>(c);
   }));
-  kvs.set(key_foo_, value_foo_);
+
+  EXPECT_EQ(registered_backends(), backends);
+  EXPECT_EQ(registered_proxies(), proxies);
   EXPECT_EQ(kvs.get(key_foo_), value_foo_);
+  Region& after = kvs_region();
+  after.configure(config(kBackendFixture));
+  EXPECT_NE(dynamic_cast<KVSBackendFixture*>(&after.backend()), nullptr);
+  Region& persistent = kvs_region();
+  persistent.configure(config("rocksdb"));
+  persistent.set(key_foo_, value_foo_);
+  const std::vector<std::string> regions = fixture_.store->region_names();
+  EXPECT_NE(std::find(regions.begin(), regions.end(), persistent.name()), regions.end())
+      << "the built-in rocksdb store no longer keeps its region in a column family";
 }
 
 }  // namespace

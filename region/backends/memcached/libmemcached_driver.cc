@@ -6,9 +6,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "regionkv/printable.h"
 #include "region/backends/memcached/memcached_expiry.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::memcached {
 namespace {
@@ -223,15 +223,6 @@ bool LibmemcachedDriver::add(std::string_view key, std::string_view value, Memca
   if (rc == MEMCACHED_SUCCESS) return true;
   if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) return false;
   fail(client, rc, "add", key);
-}
-
-CasResult LibmemcachedDriver::cas(std::string_view key, std::string_view value,
-                                  MemcachedExpiry expiry, std::uint64_t cas) {
-  auto client = pool_.borrow_for(key);
-  return cas_result(client,
-                    memcached_cas(client.get(), key.data(), key.size(), value.data(), value.size(),
-                                  expiry, 0, cas),
-                    key);
 }
 
 CasResult LibmemcachedDriver::cas_erase(std::string_view key, std::uint64_t cas) {

@@ -25,8 +25,6 @@ class LibmemcachedDriver final : public MemcachedDriver {
   std::vector<std::optional<std::string>> get_multi(const std::vector<std::string>& keys) override;
   void set(std::string_view key, std::string_view value, MemcachedExpiry expiry) override;
   bool add(std::string_view key, std::string_view value, MemcachedExpiry expiry) override;
-  CasResult cas(std::string_view key, std::string_view value, MemcachedExpiry expiry,
-                std::uint64_t cas) override;
   // A CAS write of an already expired item: memcached has no conditional
   // delete in the ASCII protocol, and an expired item reads as absent.
   CasResult cas_erase(std::string_view key, std::uint64_t cas) override;

@@ -3,13 +3,14 @@
 #include <map>
 #include <stdexcept>
 
-#include "regionkv/printable.h"
 #include "lock/lease_record.h"
 #include "region/backends/memcached/driver_registry.h"
 #include "region/backends/memcached/memcached_expiry.h"
+#include "region/backends/memcached/memcached_locks.h"
 #include "region/backends/memcached/on_servers.h"
 #include "regionkv/key_mangler.h"
 #include "regionkv/memcached.h"
+#include "regionkv/printable.h"
 
 namespace regionkv {
 namespace {
@@ -57,7 +58,10 @@ MemcachedBackend::MemcachedBackend(const RegionConfig& config, std::string_view 
     throw std::invalid_argument("memcached: the driver's key limit of " +
                                 std::to_string(driver_limit) + " bytes is too small");
   max_key_size_ = driver_limit - key_prefix_.size();
+  locks_ = std::make_unique<MemcachedLocks>(*this);
 }
+
+MemcachedBackend::~MemcachedBackend() = default;
 
 MemcachedExpiry MemcachedBackend::expiry_for(ExpiresAt expires_at) const {
   return memcached::to_memcached_expiry(expires_at, now());

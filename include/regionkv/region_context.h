@@ -1,0 +1,72 @@
+// What every backend of one region shares: the region's name, the store's
+// clock, the effective key mangler and the no-expiry keys. One object per
+// configured region; the region and each level of its proxy chain read the
+// same one (Backend::context()).
+#ifndef REGIONKV_REGION_CONTEXT_H_
+#define REGIONKV_REGION_CONTEXT_H_
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "regionkv/key_mangler.h"
+#include "regionkv/time_source.h"
+
+namespace regionkv {
+
+// Thread-safe. Only the Region changes it (configure, set_key_mangler).
+class RegionContext {
+ public:
+  RegionContext(std::string region_name, std::shared_ptr<const TimeSource> clock);
+  RegionContext(const RegionContext&) = delete;
+  RegionContext& operator=(const RegionContext&) = delete;
+
+  const std::string& region_name() const { return region_name_; }
+  // The store's clock: what expiry and leases are judged against.
+  TimePoint now() const { return clock_->now(); }
+  const std::shared_ptr<const TimeSource>& clock() const { return clock_; }
+
+  // The effective mangler (Region::key_mangler()); empty: keys stored raw.
+  KeyMangler key_mangler() const;
+  // Whether it is xxh3_key_mangler(): the region then builds stored keys
+  // itself, without copying the mangler under a lock.
+  bool uses_xxh3_key_mangler() const noexcept {
+    return uses_xxh3_key_mangler_.load(std::memory_order_acquire);
+  }
+
+  // RegionConfig::no_expiry_keys, and the same keys through the effective
+  // mangler (the raw set when the mangler is empty): the stored keys whose
+  // values never expire.
+  std::set<std::string> raw_no_expiry_keys() const;
+  std::set<std::string> no_expiry_hashed_keys() const;
+  bool is_no_expiry_key(std::string_view stored_key) const;
+
+  // For the Region: the mangler and no-expiry keys change together, to
+  // `mangler` and `raw_keys` hashed through it (hashed here, outside any lock:
+  // a user's mangler may be slow). Returns the hashed set, for the backend
+  // hook that must see it before reads do (Backend::no_expiry_keys_changing).
+  struct Change {
+    KeyMangler mangler;
+    std::set<std::string> raw_keys;
+    std::set<std::string> hashed_keys;
+  };
+  static Change prepare(KeyMangler mangler, std::set<std::string> raw_keys);
+  void apply(Change change);
+
+ private:
+  const std::string region_name_;
+  const std::shared_ptr<const TimeSource> clock_;
+  mutable std::shared_mutex mutex_;
+  KeyMangler key_mangler_;                         // guarded by mutex_
+  std::set<std::string> raw_no_expiry_keys_;       // guarded by mutex_
+  std::set<std::string, std::less<>> hashed_no_expiry_keys_;  // guarded by mutex_
+  std::atomic<bool> uses_xxh3_key_mangler_{false};  // written under mutex_
+  std::atomic<bool> has_no_expiry_keys_{false};     // written under mutex_
+};
+
+}  // namespace regionkv
+
+#endif  // REGIONKV_REGION_CONTEXT_H_

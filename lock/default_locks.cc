@@ -1,0 +1,80 @@
+#include "lock/default_locks.h"
+
+#include <string>
+
+#include "common/little_endian.h"
+#include "regionkv/errors.h"
+
+namespace regionkv::lock {
+namespace {
+
+std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
+  const auto stored = backend.get(kFencingCounterKey);
+  if (!stored) return std::nullopt;
+  if (stored->size() != 8)
+    throw Corruption("region '" + backend.context().region_name() +
+                     "': corrupt fencing counter (" + std::to_string(stored->size()) +
+                     " bytes)");
+  return common::read_u64(*stored, 0);
+}
+
+void persist_counter_bound(Backend& backend, std::uint64_t bound) {
+  std::string bytes;
+  common::append_u64(bytes, bound);
+  backend.set(kFencingCounterKey, bytes, std::nullopt);
+}
+
+}  // namespace
+
+DefaultLocks::DefaultLocks(Backend& backend)
+    : backend_(backend),
+      tokens_([&backend] { return load_counter_bound(backend); },
+              [&backend](std::uint64_t bound) { persist_counter_bound(backend, bound); }),
+      locks_(ValueRecords(backend_, stripes_), tokens_) {}
+
+LockAttempt DefaultLocks::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
+  return locks_.try_lock(lock_key, terms);
+}
+
+void DefaultLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+  locks_.unlock(lock_key, fencing_token);
+}
+
+LockedWriteResult DefaultLocks::set_locked(std::string_view key, std::string_view value,
+                                           ExpiresAt expires_at, std::string_view lock_key,
+                                           std::uint64_t fencing_token) {
+  return locks_.set_locked(key, value, expires_at, lock_key, fencing_token);
+}
+
+LockedWriteResult DefaultLocks::erase_locked(std::string_view key, std::string_view lock_key,
+                                             std::uint64_t fencing_token) {
+  return locks_.erase_locked(key, lock_key, fencing_token);
+}
+
+std::optional<LeaseRecord> DefaultLocks::ValueRecords::lease(Section&,
+                                                             std::string_view lock_key) {
+  // A spent lease has expired as a value, and reads as absent.
+  const auto bytes = backend_.get(lock_key);
+  if (!bytes) return std::nullopt;
+  return decode_lease(*bytes);
+}
+
+void DefaultLocks::ValueRecords::put_lease(Section&, std::string_view lock_key,
+                                           const LeaseRecord& lease) {
+  backend_.set(lock_key, encode_lease(lease), lease.ends());
+}
+
+void DefaultLocks::ValueRecords::erase_lease(Section&, std::string_view lock_key) {
+  backend_.erase(lock_key);
+}
+
+void DefaultLocks::ValueRecords::put_value(Section&, std::string_view key,
+                                           std::string_view value, ExpiresAt expires_at) {
+  backend_.set(key, value, expires_at);
+}
+
+bool DefaultLocks::ValueRecords::erase_value(Section&, std::string_view key, TimePoint) {
+  return backend_.erase(key);
+}
+
+}  // namespace regionkv::lock
