@@ -6,47 +6,50 @@
 namespace regionkv {
 
 // The lock records and values as LocalLocks sees them. A Section holds the
-// map's mutex and remembers where a lookup landed, so that a grant inserts
-// its record with the hint of the lookup that found the key free.
+// map's mutex and remembers where the lookup of the lock key landed, so that
+// a grant or a release after it needs no second search (a lock cycle is then
+// one search and one insert, one search and one erase).
 class MemoryBackend::LockRecords {
  public:
   struct Section {
     std::unique_lock<std::mutex> hold;
-    std::map<std::string, State::Entry, std::less<>>::iterator found;
+    std::map<std::string, State::Entry, std::less<>>::iterator found;  // lower bound
+    bool present = false;  // found is the lock key's entry
   };
 
   LockRecords(MemoryBackend& backend, State& state) : backend_(backend), state_(state) {}
 
   Section exclusive(std::string_view /*lock_key*/) {
-    return Section{std::unique_lock(state_.mutex), state_.entries.end()};
+    return Section{std::unique_lock(state_.mutex), state_.entries.end(), false};
   }
   Section exclusive(std::string_view /*key*/, std::string_view /*lock_key*/) {
-    return Section{std::unique_lock(state_.mutex), state_.entries.end()};
+    return Section{std::unique_lock(state_.mutex), state_.entries.end(), false};
   }
   TimePoint now() const { return backend_.now(); }
 
+  // REQUIRES, for put_lease and erase_lease: lease() of the same key ran in
+  // the section (LocalLocks always reads before it writes).
   std::optional<lock::LeaseRecord> lease(Section& section, std::string_view lock_key) {
     section.found = state_.entries.lower_bound(lock_key);
-    if (section.found == state_.entries.end() || section.found->first != lock_key)
-      return std::nullopt;
+    section.present = section.found != state_.entries.end() && section.found->first == lock_key;
+    if (!section.present) return std::nullopt;
     return section.found->second.lease;
   }
 
   void put_lease(Section& section, std::string_view lock_key, const lock::LeaseRecord& lease) {
     State::Entry entry{std::string(), lease.ends(), lease};
-    auto& found = section.found;
-    if (found != state_.entries.end() && found->first == lock_key)
-      found->second = std::move(entry);
+    if (section.present)
+      section.found->second = std::move(entry);
     else
-      state_.entries.emplace_hint(found, std::string(lock_key), std::move(entry));
+      section.found = state_.entries.emplace_hint(section.found, std::string(lock_key),
+                                                  std::move(entry));
+    section.present = true;
   }
 
-  void erase_lease(Section& section, std::string_view lock_key) {
-    if (section.found != state_.entries.end() && section.found->first == lock_key)
-      state_.entries.erase(section.found);
-    else
-      state_.entries.erase(std::string(lock_key));
-    section.found = state_.entries.end();
+  void erase_lease(Section& section, std::string_view /*lock_key*/) {
+    if (!section.present) return;
+    section.found = state_.entries.erase(section.found);
+    section.present = false;
   }
 
   void put_value(Section&, std::string_view key, std::string_view value, ExpiresAt expires_at) {

@@ -40,7 +40,7 @@ struct MemoryBackend::State {
 
   mutable std::mutex mutex;
   std::map<std::string, Entry, std::less<>> entries;  // guarded by mutex
-  lock::InProcessFencingCounter tokens;
+  lock::InProcessFencingCounter tokens;  // drawn under mutex
 };
 
 }  // namespace regionkv
