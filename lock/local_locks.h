@@ -12,6 +12,8 @@
 //   set_locked,   write only if judge_locked_write allows it for the record
 //   erase_locked  as it is at that moment.
 // The store supplies its records through a type satisfying LockRecords.
+// Stores whose lock records live on servers have algorithms of their own
+// (lock/README.md lists them).
 #ifndef REGIONKV_LOCK_LOCAL_LOCKS_H_
 #define REGIONKV_LOCK_LOCAL_LOCKS_H_
 
