@@ -1,0 +1,44 @@
+// regionkv.Region: a regionkv::Region and the store that must be open to use
+// it. Every method enters the store first (StoreHandle::enter), so a Region
+// used after its store closed raises regionkv.Error.
+#ifndef REGIONKV_PYTHON_REGION_HANDLE_H_
+#define REGIONKV_PYTHON_REGION_HANDLE_H_
+
+#include <memory>
+#include <string>
+
+#include <regionkv/regionkv.h>
+
+#include "store_handle.h"
+
+namespace regionkv::python {
+
+class RegionHandle {
+ public:
+  RegionHandle(std::shared_ptr<StoreHandle> store, Region& region)
+      : store_(std::move(store)), region_(region), name_(region.name()) {}
+
+  const std::shared_ptr<StoreHandle>& store() const { return store_; }
+  const std::string& name() const { return name_; }
+
+  // The region, for the length of a call. Throws regionkv::Error if the
+  // store is closed. REQUIRES: the GIL is held.
+  StoreHandle::Call enter() const { return store_->enter(); }
+  // REQUIRES: a Call from enter() is in flight.
+  Region& region() const { return region_; }
+
+  // Whether calls on the region can wait on I/O, and so release the GIL
+  // (gil.h): every backing store but "memory". REQUIRES: a Call is in flight.
+  bool may_block() const {
+    return !region_.configured() || region_.config().backing_store != "memory";
+  }
+
+ private:
+  const std::shared_ptr<StoreHandle> store_;
+  Region& region_;  // valid while store_ is open
+  const std::string name_;
+};
+
+}  // namespace regionkv::python
+
+#endif  // REGIONKV_PYTHON_REGION_HANDLE_H_
