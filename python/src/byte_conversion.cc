@@ -47,7 +47,8 @@ ByteArg::ByteArg(py::handle object, Kind kind) {
     copy_.emplace(static_cast<const char*>(info.ptr), info.size * info.itemsize);
     return;
   }
-  if (kind == Kind::kKey) throw py::type_error("a key must be str or bytes, not " + type_name(object));
+  if (kind == Kind::kKey)
+    throw py::type_error("a key must be str or bytes, not " + type_name(object));
   throw py::type_error("a value must be bytes or str, not " + type_name(object));
 }
 

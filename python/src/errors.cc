@@ -1,10 +1,9 @@
 #include "errors.h"
 
 #include <Python.h>
+#include <regionkv/regionkv.h>
 
 #include <exception>
-
-#include <regionkv/regionkv.h>
 
 namespace py = pybind11;
 
@@ -64,21 +63,19 @@ void bind_errors(py::module_& module) {
                 "get, get_multi or erase of a key that is absent or expired. Also a KeyError.",
                 py::make_tuple(py::handle(error_class), py::handle(PyExc_KeyError)));
   // KeyError shows its message quoted, as if it were a key; show it as is.
-  py::setattr(not_found_class, "__str__",
-              py::handle(PyExc_Exception).attr("__str__"));
+  py::setattr(not_found_class, "__str__", py::handle(PyExc_Exception).attr("__str__"));
   lock_timeout_class = add_error_subclass(
       module, "LockTimeout",
       "A write under a lock whose lease is (nearly) spent, or that another holder took over.");
-  lock_unavailable_class = add_error_subclass(
-      module, "LockUnavailable", "get_lock gave up after max_lock_attempts attempts.");
+  lock_unavailable_class = add_error_subclass(module, "LockUnavailable",
+                                              "get_lock gave up after max_lock_attempts attempts.");
   config_error_class = add_error_subclass(
       module, "ConfigError",
       "configure() on a configured region, or a data call on an unconfigured one.");
   storage_error_class = add_error_subclass(
       module, "StorageError",
       "The engine or a server failed (I/O error, store directory in use, server down).");
-  corruption_class =
-      add_error_subclass(module, "Corruption", "A stored record failed validation.");
+  corruption_class = add_error_subclass(module, "Corruption", "A stored record failed validation.");
   py::register_exception_translator(&translate);
 }
 

@@ -9,14 +9,13 @@
 #define REGIONKV_PYTHON_LOCK_HANDLE_H_
 
 #include <pybind11/pybind11.h>
+#include <regionkv/regionkv.h>
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
-
-#include <regionkv/regionkv.h>
 
 #include "store_handle.h"
 
@@ -61,7 +60,7 @@ class LockHandle {
   const TimePoint acquired_at_;
 
   std::mutex mutex_;
-  std::optional<Lock> lock_;  // guarded by mutex_; empty once released
+  std::optional<Lock> lock_;   // guarded by mutex_; empty once released
   bool store_closed_ = false;  // guarded by mutex_
   std::atomic<bool> active_{true};
 };

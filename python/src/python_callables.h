@@ -8,10 +8,9 @@
 #define REGIONKV_PYTHON_PYTHON_CALLABLES_H_
 
 #include <pybind11/pybind11.h>
+#include <regionkv/regionkv.h>
 
 #include <string>
-
-#include <regionkv/regionkv.h>
 
 namespace regionkv::python {
 

@@ -2,12 +2,12 @@
 #ifndef REGIONKV_PYTHON_PYTHON_TIME_H_
 #define REGIONKV_PYTHON_PYTHON_TIME_H_
 
+#include <regionkv/regionkv.h>
+
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
-#include <regionkv/regionkv.h>
 
 namespace regionkv::python {
 

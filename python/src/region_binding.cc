@@ -22,6 +22,8 @@ using ByteKind = regionkv::python::ByteArg::Kind;
 namespace regionkv::python {
 namespace {
 
+using CallKind = RegionHandle::CallKind;
+
 void configure(const RegionHandle& self, ConfigureArguments arguments) {
   const auto call = self.enter();
   RegionConfig config = region_config_from_python(arguments);
@@ -32,16 +34,16 @@ void configure(const RegionHandle& self, ConfigureArguments arguments) {
 py::bytes get(const RegionHandle& self, py::handle key) {
   const auto call = self.enter();
   const ByteArg k(key, ByteKind::kKey);
-  const std::string value =
-      maybe_without_gil(self.may_block(), [&] { return self.region().get(k.view()); });
+  const std::string value = maybe_without_gil(self.releases_gil(CallKind::kSingleKeyRead),
+                                              [&] { return self.region().get(k.view()); });
   return to_bytes(value);
 }
 
 py::object find(const RegionHandle& self, py::handle key) {
   const auto call = self.enter();
   const ByteArg k(key, ByteKind::kKey);
-  const std::optional<std::string> value =
-      maybe_without_gil(self.may_block(), [&] { return self.region().find(k.view()); });
+  const std::optional<std::string> value = maybe_without_gil(
+      self.releases_gil(CallKind::kSingleKeyRead), [&] { return self.region().find(k.view()); });
   if (!value) return py::none();
   return to_bytes(*value);
 }
@@ -56,8 +58,8 @@ py::list to_list(const std::vector<std::optional<std::string>>& values) {
 py::list get_multi(const RegionHandle& self, py::handle keys) {
   const auto call = self.enter();
   const std::vector<std::string> k = key_strings(keys);
-  const std::vector<std::string> values =
-      maybe_without_gil(self.may_block(), [&] { return self.region().get_multi(k); });
+  const std::vector<std::string> values = maybe_without_gil(
+      self.releases_gil(CallKind::kMultiKeyRead), [&] { return self.region().get_multi(k); });
   py::list list(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) list[i] = to_bytes(values[i]);
   return list;
@@ -69,7 +71,7 @@ py::list get_multi(const RegionHandle& self, py::handle keys) {
 py::list find_multi(const RegionHandle& self, py::handle keys) {
   const auto call = self.enter();
   const std::vector<std::string> k = key_strings(keys);
-  const auto values = maybe_without_gil(self.may_block(), [&] {
+  const auto values = maybe_without_gil(self.releases_gil(CallKind::kMultiKeyRead), [&] {
     std::vector<std::optional<std::string>> found;
     found.reserve(k.size());
     try {
@@ -88,11 +90,12 @@ void set(const RegionHandle& self, py::handle key, py::handle value, LockHandle*
   const ByteArg k(key, ByteKind::kKey);
   const ByteArg v(value, ByteKind::kValue);
   if (!lock) {
-    maybe_without_gil(self.may_block(), [&] { self.region().set(k.view(), v.view()); });
+    maybe_without_gil(self.releases_gil(CallKind::kWrite),
+                      [&] { self.region().set(k.view(), v.view()); });
     return;
   }
   lock->write_under([&](const Lock& held) {
-    maybe_without_gil(self.may_block(),
+    maybe_without_gil(self.releases_gil(CallKind::kWrite),
                       [&] { self.region().set(k.view(), v.view(), held); });
   });
 }
@@ -100,25 +103,26 @@ void set(const RegionHandle& self, py::handle key, py::handle value, LockHandle*
 void set_multi(const RegionHandle& self, py::handle mapping) {
   const auto call = self.enter();
   const auto items = items_from_mapping(mapping);
-  maybe_without_gil(self.may_block(), [&] { self.region().set_multi(items); });
+  maybe_without_gil(self.releases_gil(CallKind::kWrite), [&] { self.region().set_multi(items); });
 }
 
 void erase(const RegionHandle& self, py::handle key, LockHandle* lock) {
   const auto call = self.enter();
   const ByteArg k(key, ByteKind::kKey);
   if (!lock) {
-    maybe_without_gil(self.may_block(), [&] { self.region().erase(k.view()); });
+    maybe_without_gil(self.releases_gil(CallKind::kWrite), [&] { self.region().erase(k.view()); });
     return;
   }
   lock->write_under([&](const Lock& held) {
-    maybe_without_gil(self.may_block(), [&] { self.region().erase(k.view(), held); });
+    maybe_without_gil(self.releases_gil(CallKind::kWrite),
+                      [&] { self.region().erase(k.view(), held); });
   });
 }
 
 void erase_multi(const RegionHandle& self, py::handle keys) {
   const auto call = self.enter();
   const std::vector<std::string> k = key_strings(keys);
-  maybe_without_gil(self.may_block(), [&] { self.region().erase_multi(k); });
+  maybe_without_gil(self.releases_gil(CallKind::kWrite), [&] { self.region().erase_multi(k); });
 }
 
 std::unique_ptr<LockHandle> get_lock(const RegionHandle& self, py::handle key) {
@@ -162,19 +166,17 @@ raises has changed nothing that was stored.)doc")
              bool enable_key_mangler, py::object key_mangler, double lock_timeout,
              int max_lock_attempts, py::object expire_time, py::object no_expiry_keys,
              py::object backend_args) {
-            configure(self, ConfigureArguments{std::move(backing_store), std::move(proxies),
-                                               locking, enable_key_mangler,
-                                               std::move(key_mangler), lock_timeout,
-                                               max_lock_attempts, std::move(expire_time),
-                                               std::move(no_expiry_keys),
-                                               std::move(backend_args)});
+            configure(self,
+                      ConfigureArguments{std::move(backing_store), std::move(proxies), locking,
+                                         enable_key_mangler, std::move(key_mangler), lock_timeout,
+                                         max_lock_attempts, std::move(expire_time),
+                                         std::move(no_expiry_keys), std::move(backend_args)});
           },
-          py::arg("backing_store") = "rocksdb", py::kw_only(),
-          py::arg("proxies") = py::tuple(), py::arg("locking") = true,
-          py::arg("enable_key_mangler") = true, py::arg("key_mangler") = py::none(),
-          py::arg("lock_timeout") = 5.0, py::arg("max_lock_attempts") = 15,
-          py::arg("expire_time") = py::none(), py::arg("no_expiry_keys") = py::tuple(),
-          py::arg("backend_args") = py::none(), R"doc(
+          py::arg("backing_store") = "rocksdb", py::kw_only(), py::arg("proxies") = py::tuple(),
+          py::arg("locking") = true, py::arg("enable_key_mangler") = true,
+          py::arg("key_mangler") = py::none(), py::arg("lock_timeout") = 5.0,
+          py::arg("max_lock_attempts") = 15, py::arg("expire_time") = py::none(),
+          py::arg("no_expiry_keys") = py::tuple(), py::arg("backend_args") = py::none(), R"doc(
 Builds the backing store ("rocksdb", "memory", "memcached", or registered)
 and its proxies. Exactly once: again raises ConfigError. Times are seconds.
 key_mangler: a callable taking the key (str, or bytes if not UTF-8) and

@@ -3,10 +3,9 @@
 #define REGIONKV_PYTHON_REGION_CONFIG_FROM_PYTHON_H_
 
 #include <pybind11/pybind11.h>
+#include <regionkv/regionkv.h>
 
 #include <string>
-
-#include <regionkv/regionkv.h>
 
 namespace regionkv::python {
 
@@ -17,10 +16,10 @@ struct ConfigureArguments {
   pybind11::object proxies;
   bool locking;
   bool enable_key_mangler;
-  pybind11::object key_mangler;   // callable or None
+  pybind11::object key_mangler;  // callable or None
   double lock_timeout;
   int max_lock_attempts;
-  pybind11::object expire_time;   // seconds or None
+  pybind11::object expire_time;  // seconds or None
   pybind11::object no_expiry_keys;
   pybind11::object backend_args;  // mapping or None; values go through str()
 };

@@ -4,10 +4,10 @@
 #ifndef REGIONKV_PYTHON_REGION_HANDLE_H_
 #define REGIONKV_PYTHON_REGION_HANDLE_H_
 
+#include <regionkv/regionkv.h>
+
 #include <memory>
 #include <string>
-
-#include <regionkv/regionkv.h>
 
 #include "store_handle.h"
 
@@ -27,10 +27,15 @@ class RegionHandle {
   // REQUIRES: a Call from enter() is in flight.
   Region& region() const { return region_; }
 
-  // Whether calls on the region can wait on I/O, and so release the GIL
-  // (gil.h): every backing store but "memory". REQUIRES: a Call is in flight.
-  bool may_block() const {
-    return !region_.configured() || region_.config().backing_store != "memory";
+  // What a call does, which decides whether it releases the GIL (gil.h).
+  enum class CallKind { kSingleKeyRead, kMultiKeyRead, kWrite };
+  // REQUIRES: a Call is in flight.
+  bool releases_gil(CallKind kind) const {
+    if (!region_.configured()) return false;  // throws ConfigError at once
+    const std::string& backing_store = region_.config().backing_store;
+    if (backing_store == "memory") return false;
+    if (backing_store == "rocksdb") return kind != CallKind::kSingleKeyRead;
+    return true;  // a server, or a store we know nothing of
   }
 
  private:

@@ -86,7 +86,8 @@ store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](StoreHandle& self, const py::args&) { self.close(); })
       .def("__repr__", [](const StoreHandle& self) {
-        return "<regionkv.Store " + py::repr(py::str(self.directory().string())).cast<std::string>() +
+        return "<regionkv.Store " +
+               py::repr(py::str(self.directory().string())).cast<std::string>() +
                (self.closed() ? " closed>" : ">");
       });
 }

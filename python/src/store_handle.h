@@ -19,6 +19,8 @@
 #ifndef REGIONKV_PYTHON_STORE_HANDLE_H_
 #define REGIONKV_PYTHON_STORE_HANDLE_H_
 
+#include <regionkv/regionkv.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -30,8 +32,6 @@
 #include <string>
 #include <utility>
 
-#include <regionkv/regionkv.h>
-
 namespace regionkv::python {
 
 class LockHandle;
@@ -41,8 +41,7 @@ class StoreHandle {
  public:
   // Opens the store; the GIL is released while RocksDB opens it.
   // REQUIRES: the GIL is held.
-  static std::shared_ptr<StoreHandle> open(const std::filesystem::path& dir,
-                                           StoreOptions options);
+  static std::shared_ptr<StoreHandle> open(const std::filesystem::path& dir, StoreOptions options);
 
   StoreHandle(const StoreHandle&) = delete;
   StoreHandle& operator=(const StoreHandle&) = delete;
@@ -120,8 +119,8 @@ class StoreHandle {
   std::unique_ptr<Store> store_;
 
   std::mutex tracked_mutex_;
-  std::set<LockHandle*> locks_;                                    // guarded by tracked_mutex_
-  std::map<std::string, std::weak_ptr<RegionHandle>> regions_;     // guarded by tracked_mutex_
+  std::set<LockHandle*> locks_;                                 // guarded by tracked_mutex_
+  std::map<std::string, std::weak_ptr<RegionHandle>> regions_;  // guarded by tracked_mutex_
 };
 
 // Raised as regionkv.Error: a Store, Region or Lock used after close().
