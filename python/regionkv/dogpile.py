@@ -154,14 +154,23 @@ class RegionkvMutex:
     tells whether this mutex object holds the lock.
     """
 
-    __slots__ = ("_backend", "_key", "_held", "_changed", "_releases", "__weakref__")
+    __slots__ = ("_backend", "_key", "_held", "_changed", "_releases", "_waiting", "__weakref__")
+
+    # The uncontended path (acquire, release) touches no lock of its own: it
+    # only reads and writes attributes, one bytecode at a time under the
+    # GIL. Waiters meet releases under _changed: a waiter counts itself in
+    # _waiting before it compares _releases with what it saw before its
+    # attempt, and a release bumps _releases before it reads _waiting, so
+    # either the waiter sees the release or the release sees the waiter and
+    # wakes it.
 
     def __init__(self, backend, key):
         self._backend = backend  # keeps the store open while the mutex lives
         self._key = key
-        self._held = None  # the regionkv.Lock while held; guarded by _changed
+        self._held = None  # the regionkv.Lock while held
         self._changed = threading.Condition(threading.Lock())
-        self._releases = 0  # releases through this object; guarded by _changed
+        self._releases = 0  # releases through this object
+        self._waiting = 0  # threads waiting on _changed; guarded by _changed
 
     def acquire(self, wait=True):
         """Takes the lock; with ``wait=False`` makes one attempt only.
@@ -170,36 +179,39 @@ class RegionkvMutex:
         """
         delay = _FIRST_RETRY_DELAY
         while True:
-            with self._changed:
-                releases_seen = self._releases
+            releases_seen = self._releases
             try:
-                lock = self._backend.region.get_lock(self._key)
+                self._held = self._backend.region.get_lock(self._key)
+                return True
             except LockUnavailable:
                 if not wait:
                     return False
-                with self._changed:
-                    # A release since the attempt: retry at once, else sleep
-                    # until one (or the delay, for holders elsewhere).
-                    if self._releases == releases_seen:
-                        self._changed.wait(delay)
-                delay = min(delay * 2, _LONGEST_RETRY_DELAY)
-                continue
-            with self._changed:
-                self._held = lock
-            return True
+            self._wait_for_release(releases_seen, delay)
+            delay = min(delay * 2, _LONGEST_RETRY_DELAY)
+
+    def _wait_for_release(self, releases_seen, timeout):
+        """Sleeps until a release through this object, or for `timeout`
+        (a holder elsewhere), unless one happened since `releases_seen`."""
+        with self._changed:
+            self._waiting += 1
+            try:
+                if self._releases == releases_seen:
+                    self._changed.wait(timeout)
+            finally:
+                self._waiting -= 1
 
     def release(self):
         """Releases the lock; RuntimeError if this mutex does not hold it."""
-        with self._changed:
-            lock, self._held = self._held, None
+        lock, self._held = self._held, None
         if lock is None:
             raise RuntimeError("release of an unlocked regionkv mutex")
         try:
             lock.release()
         finally:
-            with self._changed:
-                self._releases += 1
-                self._changed.notify_all()
+            self._releases += 1
+            if self._waiting:
+                with self._changed:
+                    self._changed.notify_all()
 
     def locked(self):
         """Whether this mutex object holds the lock."""
