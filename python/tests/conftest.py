@@ -14,11 +14,12 @@ import local_servers  # noqa: E402
 
 def pytest_configure(config):
     # ctest names the build tree the tests must use: never test a stale copy
-    # installed elsewhere on sys.path.
+    # installed elsewhere on sys.path. (The .py files there link to the
+    # sources; the compiled module is the build's own.)
     build_dir = os.environ.get("REGIONKV_PYTHON_BUILD_DIR")
     if build_dir:
         expected = pathlib.Path(build_dir).resolve() / "regionkv"
-        loaded = pathlib.Path(regionkv.__file__).resolve().parent
+        loaded = pathlib.Path(regionkv._regionkv.__file__).resolve().parent
         if loaded != expected:
             raise pytest.UsageError(f"regionkv imported from {loaded}, expected {expected}")
 
