@@ -16,11 +16,12 @@ LockHandle::LockHandle(std::shared_ptr<StoreHandle> store, Lock lock, pybind11::
 }
 
 LockHandle::~LockHandle() {
-  // Entered first, so that close() has either released this lock already
-  // or waits until it is released here.
-  const StoreHandle::Call call = store_->enter_if_open();
+  std::optional<StoreHandle::Call> call = store_->try_enter();
+  if (!call) {
+    store_->release_orphan(this);  // closing: close() releases it
+    return;
+  }
   store_->untrack(this);
-  if (!call.store()) return;
   auto held = lock_mutex();
   if (lock_) release_gil_while([&] { lock_.reset(); });  // ~Lock releases, never throws
 }
@@ -33,8 +34,8 @@ std::unique_lock<std::mutex> LockHandle::lock_mutex() {
 }
 
 void LockHandle::release() {
-  const StoreHandle::Call call = store_->enter_if_open();
-  if (!call.store()) return;
+  const std::optional<StoreHandle::Call> call = store_->try_enter();
+  if (!call) return;
   auto held = lock_mutex();
   if (!lock_) return;
   active_.store(false, std::memory_order_release);
@@ -49,6 +50,13 @@ void LockHandle::release_for_close() {
   store_closed_ = true;
   active_.store(false, std::memory_order_release);
   lock_.reset();
+}
+
+std::optional<Lock> LockHandle::surrender() {
+  auto held = lock_mutex();
+  store_closed_ = true;
+  active_.store(false, std::memory_order_release);
+  return std::exchange(lock_, std::nullopt);
 }
 
 }  // namespace regionkv::python

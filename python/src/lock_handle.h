@@ -3,8 +3,10 @@
 // The C++ Lock must not outlive its Store; a Python object can. The handle is
 // tracked by its StoreHandle, whose close() releases it first
 // (release_for_close); afterwards the handle holds no C++ lock, so its
-// destructor and release() do nothing. A Lock may be passed between Python
-// threads: every use of the C++ lock holds the handle's mutex.
+// destructor and release() do nothing. One released or destroyed while the
+// store closes leaves the release to close() (release_orphan), without
+// waiting for it. A Lock may be passed between Python threads: every use of
+// the C++ lock holds the handle's mutex.
 #ifndef REGIONKV_PYTHON_LOCK_HANDLE_H_
 #define REGIONKV_PYTHON_LOCK_HANDLE_H_
 
@@ -36,8 +38,8 @@ class LockHandle {
   std::uint64_t fencing_token() const { return fencing_token_; }
   TimePoint acquired_at() const { return acquired_at_; }
 
-  // Idempotent; nothing to do once the store closed (it released the lock).
-  // REQUIRES: the GIL is held.
+  // Idempotent. Nothing to do once the store is closing: close() releases
+  // the lock. REQUIRES: the GIL is held.
   void release();
 
   // Runs `write(lock)` with the C++ lock (an inactive one once released),
@@ -47,9 +49,11 @@ class LockHandle {
   template <typename Write>
   void write_under(Write&& write);
 
-  // For StoreHandle::close, which holds the store exclusively.
+  // For StoreHandle::close, when no call is in flight: releases the lock.
   // REQUIRES: the GIL is not held.
   void release_for_close();
+  // For StoreHandle::release_orphan: hands over the C++ lock, if still held.
+  std::optional<Lock> surrender();
 
  private:
   std::unique_lock<std::mutex> lock_mutex();

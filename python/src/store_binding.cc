@@ -39,7 +39,7 @@ std::shared_ptr<StoreHandle> open(const std::filesystem::path& path, bool create
 std::shared_ptr<RegionHandle> region(const std::shared_ptr<StoreHandle>& self,
                                      std::string_view name) {
   const auto call = self->enter();
-  return self->region_handle(self, call.store()->region(name));
+  return self->region_handle(self, call.store().region(name));
 }
 
 }  // namespace
@@ -73,14 +73,14 @@ store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
           "region_names",
           [](StoreHandle& self) {
             const auto call = self.enter();
-            return call.store()->region_names();
+            return call.store().region_names();
           },
           "RocksDB-backed regions in the store, sorted.")
       .def(
           "sweep_now",
           [](StoreHandle& self) {
             const auto call = self.enter();
-            return without_gil([&] { return call.store()->sweep_now(); });
+            return without_gil([&] { return call.store().sweep_now(); });
           },
           "One synchronous sweep pass; returns the records removed.")
       .def("__enter__", [](py::object self) { return self; })

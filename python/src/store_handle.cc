@@ -2,6 +2,8 @@
 
 #include <Python.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -40,13 +42,36 @@ std::shared_ptr<StoreHandle> StoreHandle::open(const std::filesystem::path& dir,
   return handle;
 }
 
-StoreHandle::~StoreHandle() { close(); }
+// Never inside a call on this store: every call holds a reference to it.
+StoreHandle::~StoreHandle() {
+  release_gil_while([&] { close_without_gil(); });
+}
 
-bool StoreHandle::try_enter() {
+// The calls this thread is inside, innermost last: close() refuses to wait
+// for one of them, which would be waiting for itself.
+thread_local std::vector<const StoreHandle*> calls_in_this_thread;
+
+StoreHandle::Call::Call(StoreHandle* handle) : handle_(handle) {
+  calls_in_this_thread.push_back(handle);
+}
+
+StoreHandle::Call::~Call() {
+  if (!handle_) return;
+  auto innermost = std::find(calls_in_this_thread.rbegin(), calls_in_this_thread.rend(), handle_);
+  calls_in_this_thread.erase(std::next(innermost).base());
+  handle_->leave();
+}
+
+bool StoreHandle::inside_a_call_in_this_thread() const {
+  return std::find(calls_in_this_thread.begin(), calls_in_this_thread.end(), this) !=
+         calls_in_this_thread.end();
+}
+
+std::optional<StoreHandle::Call> StoreHandle::try_enter() {
   in_flight_.fetch_add(1);
-  if (!closing_.load()) return true;
+  if (!closing_.load()) return Call(this);
   leave();
-  return false;
+  return std::nullopt;
 }
 
 void StoreHandle::leave() {
@@ -59,22 +84,16 @@ void StoreHandle::leave() {
 }
 
 StoreHandle::Call StoreHandle::enter() {
-  if (!try_enter()) throw_store_closed(directory_);
-  return Call(this, store_.get());
-}
-
-StoreHandle::Call StoreHandle::enter_if_open() {
-  if (try_enter()) return Call(this, store_.get());
-  release_gil_while([&] { wait_until_closed_without_gil(); });
-  return Call(nullptr, nullptr);
-}
-
-void StoreHandle::wait_until_closed_without_gil() {
-  std::unique_lock lock(close_mutex_);
-  close_changed_.wait(lock, [&] { return close_state_ == CloseState::kClosed; });
+  std::optional<Call> call = try_enter();
+  if (!call) throw_store_closed(directory_);
+  return std::move(*call);
 }
 
 void StoreHandle::close() {
+  if (inside_a_call_in_this_thread())
+    throw Error("store '" + directory_.string() +
+                "' cannot be closed from inside one of its own calls (a creator or key "
+                "mangler): close() waits for that call to finish");
   release_gil_while([&] { close_without_gil(); });
 }
 
@@ -96,6 +115,8 @@ void StoreHandle::close_without_gil() {
   {
     std::lock_guard tracked(tracked_mutex_);
     for (LockHandle* held : locks_) held->release_for_close();
+    orphans_.clear();  // ~Lock releases each
+    locks_released_ = true;
   }
   store_.reset();  // stops the sweeper, then closes RocksDB
   {
@@ -113,6 +134,21 @@ void StoreHandle::track(LockHandle* lock) {
 void StoreHandle::untrack(LockHandle* lock) {
   std::lock_guard tracked(tracked_mutex_);
   locks_.erase(lock);
+}
+
+void StoreHandle::release_orphan(LockHandle* lock) {
+  std::lock_guard tracked(tracked_mutex_);
+  locks_.erase(lock);
+  std::optional<Lock> held = lock->surrender();
+  if (!held) return;
+  if (!locks_released_) {
+    orphans_.push_back(std::move(*held));
+    return;
+  }
+  // Unreachable: close() released every tracked lock, this one included,
+  // before it set locks_released_. Were it reached, destroying the Lock
+  // would touch the destroyed Store; leaking it is harmless.
+  new Lock(std::move(*held));
 }
 
 std::shared_ptr<RegionHandle> StoreHandle::region_handle(const std::shared_ptr<StoreHandle>& self,

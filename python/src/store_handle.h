@@ -5,17 +5,20 @@
 // undefined behaviour; in Python it must raise regionkv.Error. So every call
 // enters the handle first (Call: a count of calls in flight), and close()
 // refuses new calls, waits for those in flight, releases the locks still
-// held, and only then destroys the Store. A Lock object that outlives the
-// store finds its C++ lock already released and does nothing. Calls may nest
-// (a creator calling back into its region): entering counts, it never locks.
+// held, and only then destroys the Store. Calls may nest (a creator calling
+// back into its region): entering counts, it never locks.
 //
-// The GIL: a caller never blocks on the handle while holding the GIL. Calls
-// in flight may need the GIL (a Python creator or key mangler), and so may
-// the Store's destruction (dropping a Python key mangler), so close() and
-// every wait for it run without the GIL.
+// Nothing but close() ever waits for close(): a call in flight may be the
+// very one close() waits for. So a Lock released or collected while its
+// store closes hands its C++ lock to the store (release_orphan), which
+// releases it before the Store goes; and close() from inside one of the
+// store's own calls raises instead of waiting for itself.
 //
-// Lock order: tracked-locks mutex → one LockHandle's mutex. Nothing waits
-// for close() while holding either.
+// The GIL: calls in flight may need the GIL (a Python creator or key
+// mangler), and so may the Store's destruction (dropping a Python key
+// mangler), so close() waits and destroys without it.
+//
+// Lock order: tracked-locks mutex → one LockHandle's mutex.
 #ifndef REGIONKV_PYTHON_STORE_HANDLE_H_
 #define REGIONKV_PYTHON_STORE_HANDLE_H_
 
@@ -28,9 +31,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace regionkv::python {
 
@@ -48,36 +53,29 @@ class StoreHandle {
   // Closes the store if close() has not. Safe with or without the GIL.
   ~StoreHandle();
 
-  // One call in flight: while it lives, the store stays open. store() is
-  // null if the store was closed (only from enter_if_open).
+  // One call in flight: while it lives, the store stays open.
   class Call {
    public:
-    Call(Call&& other) noexcept
-        : handle_(std::exchange(other.handle_, nullptr)), store_(other.store_) {}
+    Call(Call&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
     Call& operator=(Call&&) = delete;
-    ~Call() {
-      if (handle_) handle_->leave();
-    }
-    Store* store() const { return store_; }
+    ~Call();
+    Store& store() const { return *handle_->store_; }
 
    private:
     friend class StoreHandle;
-    Call(StoreHandle* handle, Store* store) : handle_(handle), store_(store) {}
-    StoreHandle* handle_;  // null: nothing to leave
-    Store* store_;
+    explicit Call(StoreHandle* handle);
+    StoreHandle* handle_;  // null once moved from
   };
 
   // Enters a call. Throws regionkv::Error if the store is closed or closing.
-  // REQUIRES: the GIL is held.
   Call enter();
-  // Enters a call, or if the store is closing, waits for close() to finish
-  // and returns a Call whose store() is null. For cleanup paths (releasing
-  // a lock, a destructor) that must know whether close() has done their
-  // work already. Safe with or without the GIL.
-  Call enter_if_open();
+  // Enters a call, or nullopt if the store is closed or closing. Never waits.
+  std::optional<Call> try_enter();
 
-  // Waits for the calls in flight, releases every lock still held, and
-  // closes the store (stopping its sweeper). Idempotent. Safe with or
+  // Refuses new calls, waits for the calls in flight, releases every lock
+  // still held, and closes the store (stopping its sweeper). Idempotent; a
+  // second close() waits for the first. Throws regionkv::Error if called
+  // from inside a call on this store (it would wait for itself). Safe with or
   // without the GIL; runs without it.
   void close();
   // True from the moment close() starts.
@@ -88,6 +86,10 @@ class StoreHandle {
   // Locks handed out and not yet destroyed: close() releases them first.
   void track(LockHandle* lock);
   void untrack(LockHandle* lock);
+  // For a LockHandle going away while the store closes: takes its C++ lock
+  // (if close() has not released it yet) and releases it before the Store
+  // is destroyed. Never waits for close().
+  void release_orphan(LockHandle* lock);
 
   // The wrapper of a region, the same object while anyone holds it.
   std::shared_ptr<RegionHandle> region_handle(const std::shared_ptr<StoreHandle>& self,
@@ -100,11 +102,9 @@ class StoreHandle {
   enum class CloseState { kOpen, kDraining, kDestroying, kClosed };
 
   StoreHandle(std::unique_ptr<Store> store, std::filesystem::path directory);
-  // Counts a call in; false (and nothing counted) once closing.
-  bool try_enter();
   void leave();
+  bool inside_a_call_in_this_thread() const;
   void close_without_gil();
-  void wait_until_closed_without_gil();
 
   const std::filesystem::path directory_;
   // Both seq_cst: a caller increments then reads closing_, close() sets
@@ -120,6 +120,8 @@ class StoreHandle {
 
   std::mutex tracked_mutex_;
   std::set<LockHandle*> locks_;                                 // guarded by tracked_mutex_
+  std::vector<Lock> orphans_;                                   // guarded by tracked_mutex_
+  bool locks_released_ = false;                                 // guarded by tracked_mutex_
   std::map<std::string, std::weak_ptr<RegionHandle>> regions_;  // guarded by tracked_mutex_
 };
 

@@ -143,3 +143,41 @@ def test_close_while_threads_hammer_the_store(tmp_path):
         worker.join(10)
     assert errors == []
     assert outcomes["ok"] > 0 and outcomes["closed"] == 4
+
+
+def test_a_lock_dropped_by_a_creator_while_the_store_closes_is_released(tmp_path):
+    store, region = open_region(tmp_path, max_lock_attempts=1)
+    lock = region.get_lock("held")
+    closing = threading.Event()
+
+    def creator():
+        closing.wait(5)
+        time.sleep(0.1)  # close() has started: it waits for this call
+        nonlocal lock
+        lock.release()  # must not wait for close(), which waits for this call
+        lock = None  # nor may its collection
+        return b"created"
+
+    worker = threading.Thread(target=lambda: region.get_or_create("k", creator))
+    worker.start()
+    time.sleep(0.1)
+    closing.set()
+    store.close()
+    worker.join(5)
+    assert not worker.is_alive(), "the creator hung on the closing store"
+    store, region = open_region(tmp_path, max_lock_attempts=1)
+    region.get_lock("held").release()  # released by close(), not leaked
+    assert region.get("k") == b"created"
+    store.close()
+
+
+def test_close_from_inside_a_call_of_the_same_store_is_error(tmp_path):
+    store, region = open_region(tmp_path)
+
+    def creator():
+        store.close()  # would wait for the call it is inside
+
+    with pytest.raises(regionkv.Error, match="inside"):
+        region.get_or_create("k", creator)
+    assert not store.closed
+    store.close()
