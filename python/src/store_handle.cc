@@ -47,9 +47,13 @@ StoreHandle::~StoreHandle() {
   release_gil_while([&] { close_without_gil(); });
 }
 
+namespace {
+
 // The calls this thread is inside, innermost last: close() refuses to wait
 // for one of them, which would be waiting for itself.
 thread_local std::vector<const StoreHandle*> calls_in_this_thread;
+
+}  // namespace
 
 StoreHandle::Call::Call(StoreHandle* handle) : handle_(handle) {
   calls_in_this_thread.push_back(handle);
