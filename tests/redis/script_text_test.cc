@@ -1,7 +1,7 @@
 // Scripts are called by the SHA-1 of their text (script.h), computed here.
 #include <gtest/gtest.h>
 
-#include "region/backends/redis/script.h"
+#include "region/backends/redis/region_scripts.h"
 #include "region/backends/redis/sha1.h"
 
 namespace regionkv::redis {
@@ -31,6 +31,14 @@ TEST(Script, CallIsAnEvalshaOfItsSha1AndKeyCount) {
   EXPECT_EQ(call[1], sha1_hex("return 1"));
   EXPECT_EQ(call[2], "2");
   EXPECT_EQ(call.name(), "test script");
+}
+
+TEST(Script, RegionScriptsHaveDistinctNames) {
+  const RegionScripts& scripts = region_scripts();
+  std::set<std::string> shas = {scripts.acquire.sha1(), scripts.release.sha1(),
+                                scripts.set_locked.sha1(), scripts.erase_locked.sha1(),
+                                scripts.set_multi.sha1()};
+  EXPECT_EQ(shas.size(), 5u);
 }
 
 TEST(Command, ArgumentsAreBinarySafe) {
