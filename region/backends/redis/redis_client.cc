@@ -129,30 +129,36 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command,
     return reply;
   }
   const std::uint16_t slot = key_slot(routing_key);
+  const auto give_up_trying_again = std::chrono::steady_clock::now() + options_.io_timeout;
   Target target{&pool_for_slot(slot, routing_key)};
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  int moves = 0;
+  while (true) {
     Reply reply = send_once(target, command, script);
     if (!is_error(*reply)) return reply;
     const ServerAddress& answered_by = target.pool->server();
-    if (const auto redirection = redirection_in(*reply, answered_by)) {
-      if (redirection->kind == Redirection::Kind::kMoved) {
-        moved(*redirection);
-        target = {&pool_for(redirection->target)};
-      } else {
-        target = {&pool_for(redirection->target), true};
-      }
+    const auto redirection = redirection_in(*reply, answered_by);
+    if (redirection && redirection->kind == Redirection::Kind::kMoved) {
+      if (++moves > kMaxMoves)
+        throw StorageError("redis cluster: " + std::string(command.name()) + " of key '" +
+                           engine::printable(routing_key) + "' was moved " +
+                           std::to_string(kMaxMoves) + " times; the slot map keeps changing");
+      moved(*redirection);
+      target = {&pool_for(redirection->target)};
       continue;
     }
-    if (is_error_code(*reply, "TRYAGAIN")) {
+    // An ASK answered to ASKING would send the command back and forth.
+    if (redirection && !target.asking) {
+      target = {&pool_for(redirection->target), true};
+      continue;
+    }
+    if (is_error_code(*reply, "TRYAGAIN") &&
+        std::chrono::steady_clock::now() < give_up_trying_again) {
       std::this_thread::sleep_for(kTryAgainPause);
       target = {&pool_for_slot(slot, routing_key)};
       continue;
     }
     throw_error_reply(answered_by, command, routing_key, *reply);
   }
-  throw StorageError("redis cluster: " + std::string(command.name()) + " of key '" +
-                     engine::printable(routing_key) + "' was redirected " +
-                     std::to_string(kMaxAttempts) + " times; the slot map keeps changing");
 }
 
 std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands) {

@@ -8,13 +8,18 @@
 // followed:
 //   -MOVED slot host:port   the slot moved for good: remember it, refresh
 //                           the map, send the command there;
-//   -ASK slot host:port     the slot is being migrated and this key is on the
-//                           target already: send ASKING + the command there,
-//                           once, without changing the map;
-//   -TRYAGAIN               a multi-key command during a migration: wait a
-//                           little and send it again.
-// A node answering -MOVED or -ASK has not run the command, so sending it
-// elsewhere runs it at most once. At most kMaxAttempts sends per call.
+//   -ASK slot host:port     the slot is being migrated and the source does
+//                           not hold the keys: send ASKING + the command to
+//                           the target, without changing the map;
+//   -TRYAGAIN               a multi-key command whose keys the migration has
+//                           split, or (on the target) that are not all there
+//                           yet: wait 10 ms and start again from the slot's
+//                           master, for up to io_timeout, then fail. So a
+//                           script creating keys (a new lock) waits for the
+//                           migration of its slot to end.
+// A node answering -MOVED, -ASK or -TRYAGAIN has not run the command, so
+// sending it elsewhere runs it at most once. At most kMaxMoves -MOVED per
+// call.
 //
 // Scripts: a call given its Script that meets -NOSCRIPT loads the script on
 // that connection (SCRIPT LOAD) and is sent again, in one round trip.
@@ -59,7 +64,7 @@ struct RoutedCommand {
 // Thread-safe.
 class RedisClient {
  public:
-  static constexpr int kMaxAttempts = 16;
+  static constexpr int kMaxMoves = 16;
 
   // Contacts no server: connections are made on first use.
   explicit RedisClient(RedisOptions options);
