@@ -94,7 +94,8 @@ void script_cycles(benchmark::State& state, bool contended) {
   const std::string lock_key = lock_record_key(bench_key(state, contended));
   for (auto _ : state) {
     std::optional<redis::LockGranted> grant;
-    while (!(grant = locks.acquire(lock_key, Clock::now(), kLease).grant)) std::this_thread::yield();
+    while (!(grant = locks.acquire(lock_key, Clock::now(), kLease).grant))
+      std::this_thread::yield();
     locks.release(lock_key, grant->fencing_token);
   }
   state.SetItemsProcessed(state.iterations());
@@ -171,7 +172,8 @@ class RawClient {
 
 // As long as the key our acquire script writes.
 std::string raw_key(const benchmark::State& state, bool contended) {
-  return redis::KeyLayout(raw_region, false).redis_key(lock_record_key(bench_key(state, contended)));
+  return redis::KeyLayout(raw_region, false)
+      .redis_key(lock_record_key(bench_key(state, contended)));
 }
 
 void set_nx_del_cycles(benchmark::State& state, bool contended) {

@@ -12,7 +12,8 @@ namespace {
 const ServerAddress kAnsweredBy{"10.0.0.9", 7000};
 
 TEST(Redirection, MovedGivesTheSlotAndItsNewMaster) {
-  const auto moved = redirection_in(*reply_from_resp("-MOVED 3999 127.0.0.1:6381\r\n"), kAnsweredBy);
+  const auto moved =
+      redirection_in(*reply_from_resp("-MOVED 3999 127.0.0.1:6381\r\n"), kAnsweredBy);
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->kind, Redirection::Kind::kMoved);
   EXPECT_EQ(moved->slot, 3999);
@@ -56,15 +57,13 @@ TEST(SlotMap, ReadsEachRangesMaster) {
 }
 
 TEST(SlotMap, UncoveredSlotsHaveNoMaster) {
-  const Reply reply =
-      reply_from_resp("*1\r\n*3\r\n:0\r\n:99\r\n*2\r\n$1\r\na\r\n:1\r\n");
+  const Reply reply = reply_from_resp("*1\r\n*3\r\n:0\r\n:99\r\n*2\r\n$1\r\na\r\n:1\r\n");
   const SlotMap map = SlotMap::from_cluster_slots(*reply, kAnsweredBy);
   EXPECT_EQ(map.master_of(100), nullptr);
 }
 
 TEST(SlotMap, AssignMovesOneSlot) {
-  const Reply reply =
-      reply_from_resp("*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$1\r\na\r\n:1\r\n");
+  const Reply reply = reply_from_resp("*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$1\r\na\r\n:1\r\n");
   SlotMap map = SlotMap::from_cluster_slots(*reply, kAnsweredBy);
   map.assign(42, {"b", 2});
   EXPECT_EQ(map.master_of(42)->to_string(), "b:2");
@@ -72,9 +71,10 @@ TEST(SlotMap, AssignMovesOneSlot) {
 }
 
 TEST(SlotMap, MalformedAnswersAreStorageErrorsNamingTheNode) {
-  for (const char* resp : {"+OK\r\n", "*1\r\n:1\r\n", "*1\r\n*3\r\n:0\r\n:16384\r\n*2\r\n$1\r\na\r\n:1\r\n",
-                           "*1\r\n*3\r\n:5\r\n:4\r\n*2\r\n$1\r\na\r\n:1\r\n",
-                           "*1\r\n*3\r\n:0\r\n:4\r\n*2\r\n$1\r\na\r\n:0\r\n"}) {
+  for (const char* resp :
+       {"+OK\r\n", "*1\r\n:1\r\n", "*1\r\n*3\r\n:0\r\n:16384\r\n*2\r\n$1\r\na\r\n:1\r\n",
+        "*1\r\n*3\r\n:5\r\n:4\r\n*2\r\n$1\r\na\r\n:1\r\n",
+        "*1\r\n*3\r\n:0\r\n:4\r\n*2\r\n$1\r\na\r\n:0\r\n"}) {
     try {
       SlotMap::from_cluster_slots(*reply_from_resp(resp), kAnsweredBy);
       ADD_FAILURE() << resp;

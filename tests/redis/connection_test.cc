@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "regionkv/errors.h"
-#include "tests/support/eventually.h"
 #include "tests/redis/live_redis.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
@@ -19,9 +19,7 @@ using redis::connection_settings;
 using redis::reply_text;
 using std::chrono::milliseconds;
 
-redis::ServerAddress address_of(const RedisServer& server) {
-  return {"127.0.0.1", server.port()};
-}
+redis::ServerAddress address_of(const RedisServer& server) { return {"127.0.0.1", server.port()}; }
 
 std::string message_of(const std::function<void()>& call) {
   try {

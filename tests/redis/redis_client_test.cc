@@ -100,9 +100,9 @@ TEST_F(StandaloneClient, AHungServerFailsEveryThreadsCallWithinTheTimeouts) {
       } catch (const StorageError&) {
         failed.fetch_add(1);
       }
-      const long long took = std::chrono::duration_cast<milliseconds>(
-                                 std::chrono::steady_clock::now() - start)
-                                 .count();
+      const long long took =
+          std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start)
+              .count();
       long long seen = slowest_ms.load();
       while (took > seen && !slowest_ms.compare_exchange_weak(seen, took)) {
       }

@@ -37,8 +37,7 @@ std::vector<std::string> lines(const std::string& text) {
 // redis-cli --cluster reshard takes.
 class SlotMigration {
  public:
-  SlotMigration(RedisCluster& cluster, std::uint16_t slot, RedisServer& source,
-                RedisServer& target)
+  SlotMigration(RedisCluster& cluster, std::uint16_t slot, RedisServer& source, RedisServer& target)
       : cluster_(cluster), slot_(std::to_string(slot)), source_(source), target_(target) {}
 
   // From here the source answers -ASK for keys it no longer holds.
@@ -49,8 +48,8 @@ class SlotMigration {
   void move_keys() {
     const auto keys = lines(source_.command({"CLUSTER", "GETKEYSINSLOT", slot_, "1000"}));
     if (keys.empty()) return;
-    std::vector<std::string> migrate = {"MIGRATE", "127.0.0.1", std::to_string(target_.port()),
-                                        "", "0", "5000", "KEYS"};
+    std::vector<std::string> migrate = {
+        "MIGRATE", "127.0.0.1", std::to_string(target_.port()), "", "0", "5000", "KEYS"};
     migrate.insert(migrate.end(), keys.begin(), keys.end());
     source_.command(migrate);
   }
@@ -102,8 +101,7 @@ class ThreeMasters : public ::testing::Test {
   std::string key_alone_in_its_slot(const std::string& stem) {
     for (int i = 0;; ++i) {
       const std::string key = stem + std::to_string(i);
-      if (node_of(key).command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot_of(key))}) ==
-          "0")
+      if (node_of(key).command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot_of(key))}) == "0")
         return key;
     }
   }
@@ -159,8 +157,8 @@ TEST_F(ThreeMasters, LocksWorkOnEveryMasterWithTokensIncreasingPerKey) {
       EXPECT_GT(grant->fencing_token, previous);
       previous = grant->fencing_token;
       EXPECT_FALSE(locks().acquire("_lock" + key, kNow, kLease).grant);
-      EXPECT_EQ(locks().set_locked(key, "locked", std::nullopt, "_lock" + key,
-                                   grant->fencing_token, kNow),
+      EXPECT_EQ(locks().set_locked(key, "locked", std::nullopt, "_lock" + key, grant->fencing_token,
+                                   kNow),
                 LockedWrite::kApplied);
       EXPECT_TRUE(locks().release("_lock" + key, grant->fencing_token));
     }
@@ -190,9 +188,9 @@ TEST_F(ThreeMasters, AMovedSlotIsFollowedAndRemembered) {
   // The client still thinks the slot is on the source: MOVED, then right.
   EXPECT_EQ(values().get(key), "before");
   EXPECT_EQ(region_->client.server_for(redis_key(key)).port, target.port());
-  EXPECT_EQ(locks().set_locked(key, "after", std::nullopt, "_lock" + key, grant->fencing_token,
-                               kNow),
-            LockedWrite::kApplied);
+  EXPECT_EQ(
+      locks().set_locked(key, "after", std::nullopt, "_lock" + key, grant->fencing_token, kNow),
+      LockedWrite::kApplied);
   EXPECT_EQ(target.command({"GET", redis_key(key)}), "after");
 }
 

@@ -60,8 +60,8 @@ TEST(RedisOptions, UrlIpv6HostGoesInBrackets) {
 
 TEST(RedisOptions, MalformedUrlsAreInvalidArguments) {
   for (const std::string url :
-       {"", "127.0.0.1:6379", "http://host", "rediss://host", "unix:///tmp/redis.sock",
-        "redis://", "redis://:6379", "redis://host:0", "redis://host:65536", "redis://host:port",
+       {"", "127.0.0.1:6379", "http://host", "rediss://host", "unix:///tmp/redis.sock", "redis://",
+        "redis://:6379", "redis://host:0", "redis://host:65536", "redis://host:port",
         "redis://host:", "redis://host/-1", "redis://host/db", "redis://host?timeout=1",
         "redis://user@host", "redis://user:@host", "redis://:bad%zz@host", "redis://[::1"}) {
     EXPECT_THROW(parse_redis_url(url), std::invalid_argument) << url;

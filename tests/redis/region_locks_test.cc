@@ -94,8 +94,7 @@ TEST_F(StandaloneLocks, ARefusedAttemptTakesNoToken) {
   const auto first = take("k");
   EXPECT_FALSE(locks().acquire("_lockk", kNow, kLease).grant);
   EXPECT_FALSE(locks().acquire("_lockk", kNow, kLease).grant);
-  EXPECT_EQ(server_->command({"GET", "rkv:tokens:fencing"}),
-            std::to_string(first.fencing_token));
+  EXPECT_EQ(server_->command({"GET", "rkv:tokens:fencing"}), std::to_string(first.fencing_token));
   EXPECT_EQ(take("other").fencing_token, first.fencing_token + 1);
 }
 
@@ -146,8 +145,7 @@ TEST_F(StandaloneLocks, AStaleHoldersReleaseLeavesItsSuccessorsRecord) {
 
 TEST_F(StandaloneLocks, ALockedSetWritesWhileTheLockHolds) {
   const auto grant = take("k");
-  EXPECT_EQ(locks().set_locked("k", "v", milliseconds(60'000), "_lockk", grant.fencing_token,
-                               kNow),
+  EXPECT_EQ(locks().set_locked("k", "v", milliseconds(60'000), "_lockk", grant.fencing_token, kNow),
             LockedWrite::kApplied);
   EXPECT_EQ(values().get("k"), "v");
   EXPECT_GT(std::stoll(server_->command({"PTTL", redis_key("k")})), 59'000);
@@ -193,8 +191,7 @@ TEST_F(StandaloneLocks, AStaleHoldersLockedWriteAfterATakeoverIsRefused) {
 TEST_F(StandaloneLocks, ALockedEraseSaysWhetherAValueWasThere) {
   const auto grant = take("k");
   values().set("k", "v", std::nullopt);
-  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
-            LockedWrite::kApplied);
+  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow), LockedWrite::kApplied);
   EXPECT_FALSE(values().get("k"));
   EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
             LockedWrite::kKeyAbsent);
@@ -210,20 +207,20 @@ TEST_F(StandaloneLocks, TheTimeRuleIsTheCppRuleCaseByCase) {
     microseconds after_grant;
   };
   const std::vector<Case> cases = {
-      {milliseconds(6000), microseconds(0)},          // fresh
-      {milliseconds(6000), milliseconds(3999)},       // 1 ms to spare
-      {milliseconds(6000), milliseconds(4000)},       // the last allowed ms
+      {milliseconds(6000), microseconds(0)},                       // fresh
+      {milliseconds(6000), milliseconds(3999)},                    // 1 ms to spare
+      {milliseconds(6000), milliseconds(4000)},                    // the last allowed ms
       {milliseconds(6000), milliseconds(4000) + microseconds(1)},  // just past
       {milliseconds(6000), milliseconds(4001)},
-      {milliseconds(6000), milliseconds(5999)},       // lease not yet run out
-      {milliseconds(6000), milliseconds(7000)},       // run out by the caller's clock
-      {milliseconds(2000), microseconds(0)},          // exactly the margin
+      {milliseconds(6000), milliseconds(5999)},  // lease not yet run out
+      {milliseconds(6000), milliseconds(7000)},  // run out by the caller's clock
+      {milliseconds(2000), microseconds(0)},     // exactly the margin
       {milliseconds(2000), microseconds(1)},
-      {milliseconds(1999), microseconds(0)},          // lock_timeout under 1 s: never
+      {milliseconds(1999), microseconds(0)},  // lock_timeout under 1 s: never
       {milliseconds(1001), microseconds(0)},
-      {milliseconds(0), microseconds(0)},             // never runs out
+      {milliseconds(0), microseconds(0)},  // never runs out
       {milliseconds(0), std::chrono::hours(24 * 3650)},
-      {milliseconds(6000), -milliseconds(10)},        // a clock that went back
+      {milliseconds(6000), -milliseconds(10)},  // a clock that went back
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string key = "case-" + std::to_string(i);
@@ -234,8 +231,8 @@ TEST_F(StandaloneLocks, TheTimeRuleIsTheCppRuleCaseByCase) {
         record.allows_write_at(now) ? LockedWrite::kApplied : LockedWrite::kLockLost;
     EXPECT_EQ(locks().set_locked(key, "v", std::nullopt, "_lock" + key, grant.fencing_token, now),
               expected)
-        << "lease " << cases[i].lease.count() << " ms, write "
-        << cases[i].after_grant.count() << " us after the grant";
+        << "lease " << cases[i].lease.count() << " ms, write " << cases[i].after_grant.count()
+        << " us after the grant";
     EXPECT_EQ(locks().erase_locked(key, "_lock" + key, grant.fencing_token, now) !=
                   LockedWrite::kLockLost,
               expected == LockedWrite::kApplied);
@@ -271,9 +268,8 @@ TEST_F(StandaloneLocks, ALockOfAnotherBucketIsAnInvalidArgument) {
   const auto grant = take("a");
   std::string other = "b";
   while (redis::KeyLayout::bucket_of(other) == redis::KeyLayout::bucket_of("a")) other += "b";
-  EXPECT_THROW(
-      locks().set_locked(other, "v", std::nullopt, "_locka", grant.fencing_token, kNow),
-      std::invalid_argument);
+  EXPECT_THROW(locks().set_locked(other, "v", std::nullopt, "_locka", grant.fencing_token, kNow),
+               std::invalid_argument);
 }
 
 TEST_F(StandaloneLocks, ALockRecordThatIsNotAHashIsCorruption) {

@@ -78,12 +78,18 @@ std::vector<std::string> server_args(const std::string& binary, std::uint16_t po
                                      const std::filesystem::path& directory,
                                      const RedisServerOptions& options) {
   std::vector<std::string> args = {binary,
-                                   "--port", std::to_string(port),
-                                   "--bind", "127.0.0.1",
-                                   "--dir", directory.string(),
-                                   "--daemonize", "no",
-                                   "--save", "",
-                                   "--logfile", (directory / "redis.log").string()};
+                                   "--port",
+                                   std::to_string(port),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--dir",
+                                   directory.string(),
+                                   "--daemonize",
+                                   "no",
+                                   "--save",
+                                   "",
+                                   "--logfile",
+                                   (directory / "redis.log").string()};
   switch (options.append_only) {
     case AppendOnly::kOff:
       args.insert(args.end(), {"--appendonly", "no"});
@@ -96,11 +102,12 @@ std::vector<std::string> server_args(const std::string& binary, std::uint16_t po
       break;
   }
   if (options.password)
-    args.insert(args.end(), {"--requirepass", *options.password, "--masterauth", *options.password});
+    args.insert(args.end(),
+                {"--requirepass", *options.password, "--masterauth", *options.password});
   if (options.cluster_enabled)
-    args.insert(args.end(), {"--cluster-enabled", "yes", "--cluster-config-file",
-                             (directory / "nodes.conf").string(), "--cluster-node-timeout",
-                             "5000"});
+    args.insert(args.end(),
+                {"--cluster-enabled", "yes", "--cluster-config-file",
+                 (directory / "nodes.conf").string(), "--cluster-node-timeout", "5000"});
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   return args;
 }
@@ -168,8 +175,8 @@ void RedisServer::restart() {
 
 std::string RedisServer::command(const std::vector<std::string>& args) const {
   const Context context = connect(port_, options_.password);
-  if (!context) throw std::runtime_error("redis-server on port " + std::to_string(port_) +
-                                         " does not answer");
+  if (!context)
+    throw std::runtime_error("redis-server on port " + std::to_string(port_) + " does not answer");
   const Reply reply = run(context.get(), args);
   if (!reply) throw std::runtime_error("no answer to " + args.front());
   if (reply->type == REDIS_REPLY_ERROR)

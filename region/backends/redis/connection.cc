@@ -43,13 +43,14 @@ Connection::Connection(const ServerAddress& server, const ConnectionSettings& se
   }
   if (settings.database != 0) setup.push_back(std::move(Command("SELECT").arg(settings.database)));
   std::vector<const Command*> commands;
+  commands.reserve(setup.size());
   for (const auto& command : setup) commands.push_back(&command);
   const std::vector<Reply> replies = exchange(commands);
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (is_error(*replies[i])) {
       throw StorageError("redis server " + server_.to_string() + ": " +
-                         std::string(setup[i].name()) + " failed: " +
-                         engine::printable(reply_text(*replies[i])));
+                         std::string(setup[i].name()) +
+                         " failed: " + engine::printable(reply_text(*replies[i])));
     }
   }
 }

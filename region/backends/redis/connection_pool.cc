@@ -14,17 +14,16 @@ constexpr std::chrono::milliseconds kCheckAfterIdle{1};
 
 }  // namespace
 
-ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings,
-                               std::size_t size)
+ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings, std::size_t size)
     : server_(std::move(server)), settings_(std::move(settings)), size_(size) {}
 
 std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve() {
   std::unique_lock lock(mutex_);
-  const bool available = given_back_.wait_for(
-      lock, settings_.io_timeout, [&] { return !idle_.empty() || open_ < size_; });
+  const bool available = given_back_.wait_for(lock, settings_.io_timeout,
+                                              [&] { return !idle_.empty() || open_ < size_; });
   if (!available)
-    throw StorageError("redis server " + server_.to_string() + ": all " +
-                       std::to_string(size_) + " connections (pool_size) stayed busy for " +
+    throw StorageError("redis server " + server_.to_string() + ": all " + std::to_string(size_) +
+                       " connections (pool_size) stayed busy for " +
                        std::to_string(settings_.io_timeout.count()) + " ms (io_timeout_ms)");
   if (idle_.empty()) {
     ++open_;

@@ -24,8 +24,7 @@ class ConnectionPool {
   // the next borrower if it is healthy, closed if it is broken().
   class Lease {
    public:
-    Lease(Lease&& other) noexcept
-        : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), connection_(std::move(other.connection_)) {}
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
       if (connection_) pool_->give_back(std::move(connection_));

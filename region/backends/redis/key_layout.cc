@@ -11,14 +11,13 @@ namespace {
 constexpr std::string_view kNamespace = "rkv:";
 constexpr std::string_view kCounterName = "fencing";
 
+// Escaped: what separates the parts of a key ('%' itself, ':'), would make
+// a hash tag (braces), or is special to SCAN's MATCH patterns.
+constexpr std::string_view kEscapedPrintables = "%:{}*?[]\\";
+
 bool kept_as_is(unsigned char c) {
-  if (c <= 0x20 || c >= 0x7f) return false;
-  switch (c) {
-    case '%': case ':': case '{': case '}': case '*': case '?': case '[': case ']': case '\\':
-      return false;
-    default:
-      return true;
-  }
+  return c > 0x20 && c < 0x7f &&
+         kEscapedPrintables.find(static_cast<char>(c)) == std::string_view::npos;
 }
 
 // "{<bucket>}"

@@ -49,16 +49,15 @@ void RedisClient::refresh_slot_map() {
     std::shared_lock lock(slots_mutex_);
     if (slot_map_) candidates = slot_map_->masters();
   }
-  candidates.insert(candidates.end(), options_.cluster_seeds.begin(),
-                    options_.cluster_seeds.end());
+  candidates.insert(candidates.end(), options_.cluster_seeds.begin(), options_.cluster_seeds.end());
   std::string failures;
   for (const ServerAddress& node : candidates) {
     try {
       ConnectionPool& pool = pool_for(node);
       Reply reply = pool.borrow()->run(Command("CLUSTER").arg("SLOTS"));
       if (is_error(*reply))
-        throw StorageError("redis server " + node.to_string() + ": CLUSTER SLOTS failed: " +
-                           engine::printable(reply_text(*reply)));
+        throw StorageError("redis server " + node.to_string() +
+                           ": CLUSTER SLOTS failed: " + engine::printable(reply_text(*reply)));
       SlotMap map = SlotMap::from_cluster_slots(*reply, node);
       std::array<ConnectionPool*, kSlotCount> pools{};
       for (int slot = 0; slot < kSlotCount; ++slot) {
@@ -82,8 +81,8 @@ ConnectionPool& RedisClient::pool_for_slot(std::uint16_t slot, std::string_view 
     std::shared_lock lock(slots_mutex_);
     if (slot_pools_[slot] != nullptr) return *slot_pools_[slot];
   }
-  throw StorageError("redis cluster: no master serves slot " + std::to_string(slot) +
-                     " (key '" + engine::printable(routing_key) + "')");
+  throw StorageError("redis cluster: no master serves slot " + std::to_string(slot) + " (key '" +
+                     engine::printable(routing_key) + "')");
 }
 
 void RedisClient::moved(const Redirection& redirection) {
@@ -102,15 +101,14 @@ void RedisClient::moved(const Redirection& redirection) {
   }
 }
 
-Reply RedisClient::send_once(const Target& target, const Command& command,
-                             const Script* script) {
+Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script) {
   ConnectionPool::Lease connection = target.pool->borrow();
   std::vector<const Command*> batch;
   if (target.asking) batch.push_back(&asking_command());
   batch.push_back(&command);
   // Most calls: one command, no vectors.
-  Reply reply = target.asking ? std::move(connection->exchange(batch).back())
-                              : connection->run(command);
+  Reply reply =
+      target.asking ? std::move(connection->exchange(batch).back()) : connection->run(command);
   if (script == nullptr || !is_error_code(*reply, "NOSCRIPT")) return reply;
 
   const Command load = script->load();
@@ -121,8 +119,7 @@ Reply RedisClient::send_once(const Target& target, const Command& command,
   return std::move(replies.back());
 }
 
-Reply RedisClient::run(std::string_view routing_key, const Command& command,
-                       const Script* script) {
+Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script) {
   if (!cluster_mode()) {
     Reply reply = send_once({standalone_pool_}, command, script);
     if (is_error(*reply)) throw_error_reply(options_.server, command, routing_key, *reply);
@@ -167,9 +164,8 @@ std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands)
   std::vector<std::pair<ConnectionPool*, std::vector<std::size_t>>> groups;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     ConnectionPool* pool =
-        cluster_mode()
-            ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key)
-            : standalone_pool_;
+        cluster_mode() ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key)
+                       : standalone_pool_;
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const auto& entry) { return entry.first == pool; });
     if (group == groups.end()) group = groups.insert(groups.end(), {pool, {}});

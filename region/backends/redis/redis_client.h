@@ -73,8 +73,7 @@ class RedisClient {
 
   // `command`'s reply from the server holding `routing_key`'s slot. Never an
   // error reply: those throw (see the top).
-  Reply run(std::string_view routing_key, const Command& command,
-            const Script* script = nullptr);
+  Reply run(std::string_view routing_key, const Command& command, const Script* script = nullptr);
   // The replies to `commands`, in order. Commands for one server go out on
   // one connection in one write (a pipeline); servers are visited one after
   // the other. Not atomic as a whole: each command is. On a throw, the
@@ -119,9 +118,9 @@ class RedisClient {
   // Cluster mode: the pool of each slot's master, nullptr if none or the map
   // was never read.
   std::shared_mutex slots_mutex_;
-  std::optional<SlotMap> slot_map_;                           // guarded by slots_mutex_
+  std::optional<SlotMap> slot_map_;                          // guarded by slots_mutex_
   std::array<ConnectionPool*, kSlotCount> slot_pools_ = {};  // guarded by slots_mutex_
-  std::mutex refresh_mutex_;  // one refresh at a time
+  std::mutex refresh_mutex_;                                 // one refresh at a time
 };
 
 }  // namespace regionkv::redis

@@ -33,8 +33,7 @@ std::string_view trim(std::string_view s) {
 std::optional<std::int64_t> whole_number(std::string_view text) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size())
-    return std::nullopt;
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
@@ -120,7 +119,7 @@ std::string ServerAddress::to_string() const {
 }
 
 std::size_t default_pool_size() {
-  return std::max<std::size_t>(4, 2 * std::thread::hardware_concurrency());
+  return std::max<std::size_t>(4, std::size_t{2} * std::thread::hardware_concurrency());
 }
 
 RedisUrl parse_redis_url(const std::string& url) {
@@ -183,11 +182,10 @@ RedisOptions parse_redis_options(const std::map<std::string, std::string>& backe
       timeout_argument(backend_args, "connect_timeout_ms", options.connect_timeout);
   options.io_timeout = timeout_argument(backend_args, "io_timeout_ms", options.io_timeout);
   const auto pool = backend_args.find("pool_size");
-  options.pool_size =
-      pool == backend_args.end()
-          ? default_pool_size()
-          : static_cast<std::size_t>(number_in_range(trim(pool->second), "pool_size", 1,
-                                                     kLargestPool));
+  options.pool_size = pool == backend_args.end()
+                          ? default_pool_size()
+                          : static_cast<std::size_t>(
+                                number_in_range(trim(pool->second), "pool_size", 1, kLargestPool));
   return options;
 }
 

@@ -76,8 +76,7 @@ class RegionLocks {
   };
   // `new_value`: what a locked set writes; nullptr for a locked erase.
   LockedWrite locked_write(const Script& script, std::string_view key, std::string_view lock_key,
-                           std::uint64_t fencing_token, TimePoint now,
-                           const NewValue* new_value);
+                           std::uint64_t fencing_token, TimePoint now, const NewValue* new_value);
 
   RedisClient& client_;
   const KeyLayout& layout_;

@@ -17,8 +17,7 @@ std::optional<std::string> string_or_nil(const redisReply& reply, std::string_vi
 }
 
 template <typename Items, typename KeyOf>
-std::vector<std::string> redis_keys_of(const KeyLayout& layout, const Items& items,
-                                       KeyOf key_of) {
+std::vector<std::string> redis_keys_of(const KeyLayout& layout, const Items& items, KeyOf key_of) {
   std::vector<std::string> keys;
   keys.reserve(items.size());
   for (const auto& item : items) keys.push_back(layout.redis_key(key_of(item)));
@@ -29,8 +28,7 @@ std::string_view itself(const std::string& key) { return key; }
 
 }  // namespace
 
-RegionValues::Groups RegionValues::group_by_slot(
-    const std::vector<std::string>& redis_keys) const {
+RegionValues::Groups RegionValues::group_by_slot(const std::vector<std::string>& redis_keys) const {
   Groups groups;
   if (!client_.cluster_mode()) {
     groups.emplace_back();
@@ -97,8 +95,8 @@ std::vector<std::optional<std::string>> RegionValues::get_multi(
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const redisReply& reply = *replies[g];
     if (reply.type != REDIS_REPLY_ARRAY || reply.elements != groups[g].size())
-      throw StorageError("redis: MGET answered " + std::to_string(reply.elements) +
-                         " values for " + std::to_string(groups[g].size()) + " keys");
+      throw StorageError("redis: MGET answered " + std::to_string(reply.elements) + " values for " +
+                         std::to_string(groups[g].size()) + " keys");
     for (std::size_t k = 0; k < groups[g].size(); ++k)
       values[groups[g][k]] = string_or_nil(*reply.element[k], "MGET");
   }

@@ -54,9 +54,8 @@ class RegionValues {
   // One command per group, make_command(group) (an EVALSHA of `script` if
   // given), pipelined per server; their replies in group order.
   template <typename MakeCommand>
-  std::vector<Reply> run_per_slot(const std::vector<std::string>& redis_keys,
-                                  const Groups& groups, MakeCommand make_command,
-                                  const Script* script = nullptr);
+  std::vector<Reply> run_per_slot(const std::vector<std::string>& redis_keys, const Groups& groups,
+                                  MakeCommand make_command, const Script* script = nullptr);
 
   RedisClient& client_;
   const KeyLayout& layout_;

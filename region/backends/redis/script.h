@@ -39,7 +39,6 @@ class Script {
   std::string sha1_;
   std::string call_label_;  // "<name> script"
   std::string load_label_;  // "SCRIPT LOAD of the <name> script"
-
 };
 
 }  // namespace regionkv::redis

@@ -11,7 +11,7 @@ std::uint32_t rotate_left(std::uint32_t x, int n) { return (x << n) | (x >> (32 
 
 void compress(std::array<std::uint32_t, 5>& state, const unsigned char* block) {
   std::uint32_t w[80];
-  for (int i = 0; i < 16; ++i)
+  for (std::size_t i = 0; i < 16; ++i)
     w[i] = std::uint32_t{block[4 * i]} << 24 | std::uint32_t{block[4 * i + 1]} << 16 |
            std::uint32_t{block[4 * i + 2]} << 8 | std::uint32_t{block[4 * i + 3]};
   for (int i = 16; i < 80; ++i) w[i] = rotate_left(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
@@ -49,8 +49,7 @@ void compress(std::array<std::uint32_t, 5>& state, const unsigned char* block) {
 }  // namespace
 
 std::string sha1_hex(std::string_view bytes) {
-  std::array<std::uint32_t, 5> state = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476,
-                                        0xC3D2E1F0};
+  std::array<std::uint32_t, 5> state = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t whole_blocks = bytes.size() / 64;
   for (std::size_t i = 0; i < whole_blocks; ++i) compress(state, data + 64 * i);
