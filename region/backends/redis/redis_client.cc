@@ -60,9 +60,16 @@ void RedisClient::refresh_slot_map() {
                            ": CLUSTER SLOTS failed: " + engine::printable(reply_text(*reply)));
       SlotMap map = SlotMap::from_cluster_slots(*reply, node);
       std::array<ConnectionPool*, kSlotCount> pools{};
+      // Each master's pool looked up once, not once per slot.
+      std::vector<std::pair<const ServerAddress*, ConnectionPool*>> pool_of_master;
       for (int slot = 0; slot < kSlotCount; ++slot) {
         const ServerAddress* master = map.master_of(static_cast<std::uint16_t>(slot));
-        pools[slot] = master != nullptr ? &pool_for(*master) : nullptr;
+        if (master == nullptr) continue;
+        auto known = std::find_if(pool_of_master.begin(), pool_of_master.end(),
+                                  [&](const auto& entry) { return entry.first == master; });
+        if (known == pool_of_master.end())
+          known = pool_of_master.insert(pool_of_master.end(), {master, &pool_for(*master)});
+        pools[slot] = known->second;
       }
       std::unique_lock lock(slots_mutex_);
       slot_map_ = std::move(map);
