@@ -27,7 +27,7 @@
 #include "region/backends/redis/connection.h"
 #include "region/backends/redis/key_layout.h"
 #include "region/backends/redis/redis_client.h"
-#include "region/backends/redis/region_locks.h"
+#include "region/backends/redis/lock_scripts.h"
 #include "tests/support/redis_server.h"
 
 namespace regionkv::bench {
@@ -70,7 +70,7 @@ std::string fresh_region_name() {
 struct ScriptsBench {
   std::unique_ptr<redis::RedisClient> client;
   std::unique_ptr<redis::KeyLayout> layout;
-  std::unique_ptr<redis::RegionLocks> locks;
+  std::unique_ptr<redis::LockScripts> locks;
 };
 ScriptsBench scripts_bench;
 
@@ -80,7 +80,7 @@ void open_scripts(const benchmark::State&) {
   scripts_bench.layout =
       std::make_unique<redis::KeyLayout>(fresh_region_name(), options.cluster_mode());
   scripts_bench.locks =
-      std::make_unique<redis::RegionLocks>(*scripts_bench.client, *scripts_bench.layout);
+      std::make_unique<redis::LockScripts>(*scripts_bench.client, *scripts_bench.layout);
 }
 
 void close_scripts(const benchmark::State&) {
@@ -90,7 +90,7 @@ void close_scripts(const benchmark::State&) {
 }
 
 void script_cycles(benchmark::State& state, bool contended) {
-  redis::RegionLocks& locks = *scripts_bench.locks;
+  redis::LockScripts& locks = *scripts_bench.locks;
   const std::string lock_key = lock_record_key(bench_key(state, contended));
   for (auto _ : state) {
     std::optional<redis::LockGranted> grant;

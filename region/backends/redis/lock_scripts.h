@@ -1,6 +1,8 @@
-// A region's locks on Redis, each call one script run atomically on the
-// server (region_scripts.h has the scripts and why each is one step). Keys
-// here are backend keys: a lock key is "_lock" + the stored key it protects.
+// The lock calls of a region on Redis (LockScripts), each one script run
+// atomically on the server (region_scripts.h has the scripts and why each is
+// one step). Not the region's lock manager (lock::RegionLocks): the redis
+// store's LockBackend calls these. Keys here are backend keys: a lock key is
+// "_lock" + the stored key it protects.
 //
 // Fencing tokens come from a counter key (key_layout.h): one per region in
 // standalone mode, so tokens strictly increase across the region; one per
@@ -13,8 +15,8 @@
 // whole milliseconds (truncated, as lock::LeaseRecord stores it); the time
 // rule compares `now` rounded up, which is lock::judge_locked_write exactly.
 // A lease runs out by the server's clock (the record's PEXPIRE).
-#ifndef REGIONKV_REGION_BACKENDS_REDIS_REGION_LOCKS_H_
-#define REGIONKV_REGION_BACKENDS_REDIS_REGION_LOCKS_H_
+#ifndef REGIONKV_REGION_BACKENDS_REDIS_LOCK_SCRIPTS_H_
+#define REGIONKV_REGION_BACKENDS_REDIS_LOCK_SCRIPTS_H_
 
 #include <chrono>
 #include <cstdint>
@@ -50,10 +52,10 @@ enum class LockedWrite {
 // Thread-safe. Every call may throw StorageError (a server failed, naming
 // it) or Corruption (a lock record that is not a hash); a lock key and a key
 // of different buckets throw std::invalid_argument.
-class RegionLocks {
+class LockScripts {
  public:
   // Both must outlive this object.
-  RegionLocks(RedisClient& client, const KeyLayout& layout) : client_(client), layout_(layout) {}
+  LockScripts(RedisClient& client, const KeyLayout& layout) : client_(client), layout_(layout) {}
 
   // Takes the lock if no live record exists, with a lease of `lease` from
   // `now` (0: never runs out).
@@ -84,4 +86,4 @@ class RegionLocks {
 
 }  // namespace regionkv::redis
 
-#endif  // REGIONKV_REGION_BACKENDS_REDIS_REGION_LOCKS_H_
+#endif  // REGIONKV_REGION_BACKENDS_REDIS_LOCK_SCRIPTS_H_

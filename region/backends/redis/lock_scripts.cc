@@ -1,4 +1,4 @@
-#include "region/backends/redis/region_locks.h"
+#include "region/backends/redis/lock_scripts.h"
 
 #include <stdexcept>
 #include <string>
@@ -25,7 +25,7 @@ std::int64_t ceil_unix_ms(TimePoint now) {
 
 }  // namespace
 
-LockAcquisition RegionLocks::acquire(std::string_view lock_key, TimePoint now,
+LockAcquisition LockScripts::acquire(std::string_view lock_key, TimePoint now,
                                      std::chrono::milliseconds lease) {
   const Script& script = region_scripts().acquire;
   const std::string record = layout_.redis_key(lock_key);
@@ -47,7 +47,7 @@ LockAcquisition RegionLocks::acquire(std::string_view lock_key, TimePoint now,
   return {std::nullopt, common::add_saturating(now, std::chrono::milliseconds(value))};
 }
 
-bool RegionLocks::release(std::string_view lock_key, std::uint64_t fencing_token) {
+bool LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
   const Script& script = region_scripts().release;
   const std::string record = layout_.redis_key(lock_key);
   Command call = script.call(1);
@@ -55,7 +55,7 @@ bool RegionLocks::release(std::string_view lock_key, std::uint64_t fencing_token
   return client_.run(record, call, &script)->integer == 1;
 }
 
-LockedWrite RegionLocks::locked_write(const Script& script, std::string_view key,
+LockedWrite LockScripts::locked_write(const Script& script, std::string_view key,
                                       std::string_view lock_key, std::uint64_t fencing_token,
                                       TimePoint now, const NewValue* new_value) {
   if (KeyLayout::bucket_of(key) != KeyLayout::bucket_of(lock_key))
@@ -82,14 +82,14 @@ LockedWrite RegionLocks::locked_write(const Script& script, std::string_view key
   }
 }
 
-LockedWrite RegionLocks::set_locked(std::string_view key, std::string_view value,
+LockedWrite LockScripts::set_locked(std::string_view key, std::string_view value,
                                     const TimeToLive& ttl, std::string_view lock_key,
                                     std::uint64_t fencing_token, TimePoint now) {
   const NewValue new_value{value, ttl};
   return locked_write(region_scripts().set_locked, key, lock_key, fencing_token, now, &new_value);
 }
 
-LockedWrite RegionLocks::erase_locked(std::string_view key, std::string_view lock_key,
+LockedWrite LockScripts::erase_locked(std::string_view key, std::string_view lock_key,
                                       std::uint64_t fencing_token, TimePoint now) {
   return locked_write(region_scripts().erase_locked, key, lock_key, fencing_token, now, nullptr);
 }
