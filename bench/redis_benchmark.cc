@@ -93,7 +93,7 @@ void script_cycles(benchmark::State& state, bool contended) {
   redis::LockScripts& locks = *scripts_bench.locks;
   const std::string lock_key = lock_record_key(bench_key(state, contended));
   for (auto _ : state) {
-    std::optional<redis::LockGranted> grant;
+    std::optional<LockGrant> grant;
     while (!(grant = locks.acquire(lock_key, Clock::now(), kLease).grant))
       std::this_thread::yield();
     locks.release(lock_key, grant->fencing_token);

@@ -18,7 +18,6 @@ namespace regionkv::testing {
 namespace {
 
 using redis::key_slot;
-using redis::LockedWrite;
 using std::chrono::milliseconds;
 
 const TimePoint kNow = common::from_unix_ms(1'700'000'000'000);
@@ -159,7 +158,7 @@ TEST_F(ThreeMasters, LocksWorkOnEveryMasterWithTokensIncreasingPerKey) {
       EXPECT_FALSE(locks().acquire("_lock" + key, kNow, kLease).grant);
       EXPECT_EQ(locks().set_locked(key, "locked", std::nullopt, "_lock" + key, grant->fencing_token,
                                    kNow),
-                LockedWrite::kApplied);
+                LockedWriteResult::kApplied);
       EXPECT_TRUE(locks().release("_lock" + key, grant->fencing_token));
     }
     ports.insert(node_of(key).port());
@@ -190,7 +189,7 @@ TEST_F(ThreeMasters, AMovedSlotIsFollowedAndRemembered) {
   EXPECT_EQ(region_->client.server_for(redis_key(key)).port, target.port());
   EXPECT_EQ(
       locks().set_locked(key, "after", std::nullopt, "_lock" + key, grant->fencing_token, kNow),
-      LockedWrite::kApplied);
+      LockedWriteResult::kApplied);
   EXPECT_EQ(target.command({"GET", redis_key(key)}), "after");
 }
 
@@ -232,7 +231,7 @@ TEST_F(ThreeMasters, ATryAgainDuringAMigrationIsRetriedUntilTheKeysHaveMoved) {
   mover.join();
   ASSERT_TRUE(grant);
   EXPECT_EQ(grant->fencing_token, 42u);
-  EXPECT_EQ(target.command({"HGET", redis_key("_lock" + key), "token"}), "42");
+  EXPECT_EQ(target.command({"HGET", redis_key("_lock" + key), "42"}), "1700000000000 6000");
 }
 
 TEST_F(ThreeMasters, AMasterThatIsDownFailsItsKeysNamingItWhileTheOthersServe) {

@@ -1,12 +1,13 @@
 #include "region/backends/redis/lock_scripts.h"
 
+#include <charconv>
 #include <stdexcept>
 #include <string>
 
-#include "regionkv/printable.h"
 #include "common/unix_ms.h"
 #include "region/backends/redis/region_scripts.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::redis {
 namespace {
@@ -18,46 +19,52 @@ std::int64_t ceil_unix_ms(TimePoint now) {
   return std::chrono::ceil<std::chrono::milliseconds>(now.time_since_epoch()).count();
 }
 
-[[noreturn]] void unexpected(std::string_view script, std::string_view key) {
-  throw StorageError("redis: the " + std::string(script) + " script of key '" +
-                     printable(key) + "' answered something unexpected");
+[[noreturn]] void unexpected(std::string_view what, std::string_view key) {
+  throw StorageError("redis: the " + std::string(what) + " of key '" + printable(key) +
+                     "' answered something unexpected");
 }
 
 }  // namespace
 
-LockAcquisition LockScripts::acquire(std::string_view lock_key, TimePoint now,
-                                     std::chrono::milliseconds lease) {
+LockAttempt LockScripts::acquire(std::string_view lock_key, TimePoint now,
+                                 std::chrono::milliseconds lease) {
   const Script& script = region_scripts().acquire;
   const std::string record = layout_.redis_key(lock_key);
   const TimePoint acquired_at = common::truncate_to_ms(now);
+  // The record's value, "<acquired_at_ms> <lease_ms>", and the lease alone.
+  char terms[48];
+  char* end = std::to_chars(terms, terms + 20, common::to_unix_ms(acquired_at)).ptr;
+  *end++ = ' ';
+  char* const lease_ms = end;
+  end = std::to_chars(end, terms + sizeof(terms), static_cast<std::int64_t>(lease.count())).ptr;
   Command call = script.call(2);
   call.arg(record)
       .arg(layout_.counter_key(lock_key))
-      .arg(common::to_unix_ms(acquired_at))
-      .arg(static_cast<std::int64_t>(lease.count()));
+      .arg(std::string_view(terms, static_cast<std::size_t>(end - terms)))
+      .arg(std::string_view(lease_ms, static_cast<std::size_t>(end - lease_ms)));
   const Reply reply = client_.run(record, call, &script);
-  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-      reply->element[0]->type != REDIS_REPLY_INTEGER ||
-      reply->element[1]->type != REDIS_REPLY_INTEGER)
-    unexpected(script.name(), record);
-  const long long value = reply->element[1]->integer;
-  if (reply->element[0]->integer == 1)
-    return {LockGranted{static_cast<std::uint64_t>(value), acquired_at}, std::nullopt};
-  if (value < 0) return {};  // -1: the holder's lease never runs out
-  return {std::nullopt, common::add_saturating(now, std::chrono::milliseconds(value))};
+  if (reply->type != REDIS_REPLY_INTEGER || reply->integer == 0) unexpected(call.name(), record);
+  // A token; -1: the holder's lease never runs out; else -2 - its time left.
+  if (reply->integer > 0)
+    return {LockGrant{static_cast<std::uint64_t>(reply->integer), acquired_at}, std::nullopt};
+  if (reply->integer == -1) return {};
+  return {std::nullopt,
+          common::add_saturating(now, std::chrono::milliseconds(-2 - reply->integer))};
 }
 
 bool LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
-  const Script& script = region_scripts().release;
   const std::string record = layout_.redis_key(lock_key);
-  Command call = script.call(1);
-  call.arg(record).arg(std::to_string(fencing_token));
-  return client_.run(record, call, &script)->integer == 1;
+  Command hdel("HDEL");
+  hdel.arg(record).arg(static_cast<std::int64_t>(fencing_token));
+  const Reply reply = client_.run(record, hdel);
+  if (reply->type != REDIS_REPLY_INTEGER) unexpected("HDEL", record);
+  return reply->integer == 1;
 }
 
-LockedWrite LockScripts::locked_write(const Script& script, std::string_view key,
-                                      std::string_view lock_key, std::uint64_t fencing_token,
-                                      TimePoint now, const NewValue* new_value) {
+LockedWriteResult LockScripts::locked_write(const Script& script, std::string_view key,
+                                            std::string_view lock_key,
+                                            std::uint64_t fencing_token, TimePoint now,
+                                            const NewValue* new_value) {
   if (KeyLayout::bucket_of(key) != KeyLayout::bucket_of(lock_key))
     throw std::invalid_argument("redis: lock key '" + printable(lock_key) +
                                 "' does not protect key '" + printable(key) + "'");
@@ -65,32 +72,36 @@ LockedWrite LockScripts::locked_write(const Script& script, std::string_view key
   Command call = script.call(2);
   call.arg(record)
       .arg(layout_.redis_key(key))
-      .arg(std::to_string(fencing_token))
+      .arg(static_cast<std::int64_t>(fencing_token))
       .arg(ceil_unix_ms(now));
   if (new_value != nullptr) call.arg(new_value->value).arg(ttl_argument(new_value->ttl));
   const Reply reply = client_.run(record, call, &script);
-  if (reply->type != REDIS_REPLY_INTEGER) unexpected(script.name(), record);
+  if (reply->type != REDIS_REPLY_INTEGER) unexpected(call.name(), record);
   switch (reply->integer) {
     case kScriptApplied:
-      return LockedWrite::kApplied;
+      return LockedWriteResult::kApplied;
     case kScriptKeyAbsent:
-      return LockedWrite::kKeyAbsent;
+      return LockedWriteResult::kKeyAbsent;
     case kScriptLockLost:
-      return LockedWrite::kLockLost;
+      return LockedWriteResult::kLockLost;
+    case kScriptUnreadableRecord:
+      throw Corruption("redis: the lock record '" + printable(record) +
+                       "' holds terms that are not \"<acquired_at_ms> <lease_ms>\"");
     default:
-      unexpected(script.name(), record);
+      unexpected(call.name(), record);
   }
 }
 
-LockedWrite LockScripts::set_locked(std::string_view key, std::string_view value,
-                                    const TimeToLive& ttl, std::string_view lock_key,
-                                    std::uint64_t fencing_token, TimePoint now) {
+LockedWriteResult LockScripts::set_locked(std::string_view key, std::string_view value,
+                                          const TimeToLive& ttl, std::string_view lock_key,
+                                          std::uint64_t fencing_token, TimePoint now) {
   const NewValue new_value{value, ttl};
-  return locked_write(region_scripts().set_locked, key, lock_key, fencing_token, now, &new_value);
+  return locked_write(region_scripts().set_locked, key, lock_key, fencing_token, now,
+                      &new_value);
 }
 
-LockedWrite LockScripts::erase_locked(std::string_view key, std::string_view lock_key,
-                                      std::uint64_t fencing_token, TimePoint now) {
+LockedWriteResult LockScripts::erase_locked(std::string_view key, std::string_view lock_key,
+                                            std::uint64_t fencing_token, TimePoint now) {
   return locked_write(region_scripts().erase_locked, key, lock_key, fencing_token, now, nullptr);
 }
 
