@@ -25,8 +25,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "lock/lease_record.h"
 #include "region/backends/redis/key_layout.h"
 #include "region/backends/redis/redis_client.h"
 #include "region/backends/redis/value_expiry.h"
@@ -47,6 +49,9 @@ class LockScripts {
   // `now` (0: never runs out). Refused: when the holder's lease runs out,
   // as `now` + the record's time left on the server (nullopt: never).
   LockAttempt acquire(std::string_view lock_key, TimePoint now, std::chrono::milliseconds lease);
+  // The record at `lock_key` (HGETALL), nullopt if there is none; its lease
+  // as the record says, live or not (the server drops it when it runs out).
+  std::optional<lock::LeaseRecord> read_record(std::string_view lock_key);
   // Deletes the record only if it carries `fencing_token` (HDEL of the
   // token's field). Returns whether it did.
   bool release(std::string_view lock_key, std::uint64_t fencing_token);
