@@ -46,15 +46,19 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")
 
+# What every library package's description says first.
+set(REGIONKV_DEB_ABOUT
+"regionkv keeps named regions of keys in RocksDB column families, in
+memory, or on memcached or Redis servers. Locks on keys carry fencing
+tokens and outlive a crash only as long as their lease; values can
+expire, and a background sweeper removes them.")
+
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${REGIONKV_DEB_NAME_runtime})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/cmake/debian/triggers)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 "embedded key-value store with leased locks - shared library
-regionkv keeps named regions of keys in RocksDB column families, in
-memory, or on memcached or Redis servers. Locks on keys carry fencing
-tokens and outlive a crash only as long as their lease; values can
-expire, and a background sweeper removes them.
+${REGIONKV_DEB_ABOUT}
 .
 This package contains the shared library.")
 
@@ -64,10 +68,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "${REGIONKV_DEB_NAME_runtime} (= ${REGIONKV_DEB_VERSION}), librocksdb-dev, libmemcached-dev, libhiredis-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
 "embedded key-value store with leased locks - development files
-regionkv keeps named regions of keys in RocksDB column families, in
-memory, or on memcached or Redis servers. Locks on keys carry fencing
-tokens and outlive a crash only as long as their lease; values can
-expire, and a background sweeper removes them.
+${REGIONKV_DEB_ABOUT}
 .
 This package contains the C++ headers, the static library, a CMake
 package (find_package(regionkv)) and a pkg-config file.")
@@ -94,10 +95,7 @@ endif()
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SUGGESTS python3-dogpile.cache)
 set(CPACK_DEBIAN_PYTHON_DESCRIPTION
 "embedded key-value store with leased locks - Python 3 module
-regionkv keeps named regions of keys in RocksDB column families, in
-memory, or on memcached or Redis servers. Locks on keys carry fencing
-tokens and outlive a crash only as long as their lease; values can
-expire, and a background sweeper removes them.
+${REGIONKV_DEB_ABOUT}
 .
 This package contains the Python 3 module regionkv and regionkv.dogpile,
 a dogpile.cache backend.")
