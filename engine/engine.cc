@@ -73,6 +73,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   }
 
   std::unique_ptr<Engine> engine(new Engine());
+  engine->directory_ = dir;
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
   const rocksdb::DBOptions db_options = store_db_options(options);
   engine->family_options_ = store_column_family_options();

@@ -1,5 +1,7 @@
 #include "engine/rocksdb_options.h"
 
+#include <rocksdb/statistics.h>
+
 #include "engine/rocksdb_logger.h"
 
 namespace regionkv::engine {
@@ -15,6 +17,10 @@ rocksdb::DBOptions store_db_options(const StoreOptions& options) {
   // the intact, acknowledged writes after it, as kPointInTimeRecovery would
   // (docs/reliability.md).
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Counters only (block cache hits and misses for StoreStats): RocksDB keeps
+  // them per core, so they cost no shared write; no timers or histograms.
+  db_options.statistics = rocksdb::CreateDBStatistics();
+  db_options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
   return db_options;
 }
 
