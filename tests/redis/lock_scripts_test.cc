@@ -39,8 +39,7 @@ class StandaloneLocks : public ::testing::Test {
   std::string redis_key(const std::string& key) { return region_->layout.redis_key(key); }
 
   // Takes the lock of `key`, which must be free.
-  LockGrant take(const std::string& key, milliseconds lease = kLease,
-                          TimePoint now = kNow) {
+  LockGrant take(const std::string& key, milliseconds lease = kLease, TimePoint now = kNow) {
     const auto acquisition = locks().acquire("_lock" + key, now, lease);
     if (!acquisition.grant) throw std::logic_error("lock of " + key + " is held");
     return *acquisition.grant;
@@ -110,7 +109,7 @@ TEST_F(StandaloneLocks, TokensIncreaseAcrossTheRegionsKeys) {
     const auto grant = take(key);
     EXPECT_GT(grant.fencing_token, previous);
     previous = grant.fencing_token;
-    EXPECT_TRUE(locks().release("_lock" + key, grant.fencing_token));
+    EXPECT_EQ(locks().release("_lock" + key, grant.fencing_token), ReleaseResult::kReleased);
   }
 }
 
@@ -129,34 +128,44 @@ TEST_F(StandaloneLocks, ALeaseOfZeroNeverRunsOut) {
 
 TEST_F(StandaloneLocks, ReleaseDeletesTheRecordThatCarriesItsToken) {
   const auto grant = take("k");
-  EXPECT_TRUE(locks().release("_lockk", grant.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token), ReleaseResult::kReleased);
   EXPECT_EQ(server_->command({"EXISTS", redis_key("_lockk")}), "0");
   EXPECT_TRUE(locks().acquire("_lockk", kNow, kLease).grant);
 }
 
 TEST_F(StandaloneLocks, ReleaseWithAnotherTokenLeavesTheRecord) {
   const auto grant = take("k");
-  EXPECT_FALSE(locks().release("_lockk", grant.fencing_token + 1));
-  EXPECT_FALSE(locks().release("_lockk", 0));
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token + 1), ReleaseResult::kSuccessorHolds);
+  EXPECT_EQ(locks().release("_lockk", 0), ReleaseResult::kSuccessorHolds);
   EXPECT_EQ(record("k"), record_of(grant));
 }
 
-// A lock cycle is one script and one plain command: the release is an HDEL
-// of the token's field, which removes the record with its last field.
-TEST_F(StandaloneLocks, ReleaseIsOneHdelOfTheTokensField) {
+// A release is one round trip: one script, whose one HDEL of the token's
+// field removes the record with its last field.
+TEST_F(StandaloneLocks, ReleaseIsOneScriptDeletingTheTokensField) {
   const auto grant = take("k");
+  locks().release("_lockother",
+                  1);  // the server learns the script (NOSCRIPT, SCRIPT LOAD)
   server_->command({"CONFIG", "RESETSTAT"});
-  EXPECT_TRUE(locks().release("_lockk", grant.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token), ReleaseResult::kReleased);
   const std::string stats = server_->command({"INFO", "commandstats"});
+  EXPECT_TRUE(mentions(stats, "cmdstat_evalsha:calls=1,")) << stats;
   EXPECT_TRUE(mentions(stats, "cmdstat_hdel:calls=1,")) << stats;
-  EXPECT_FALSE(mentions(stats, "cmdstat_evalsha")) << stats;
+  EXPECT_FALSE(mentions(stats, "cmdstat_exists")) << stats;
 }
 
-TEST_F(StandaloneLocks, AStaleHoldersReleaseLeavesItsSuccessorsRecord) {
+TEST_F(StandaloneLocks, AStaleHoldersReleaseFindsItsSuccessorAndLeavesItsRecord) {
   const auto stale = take("k", milliseconds(20));
   const auto successor = take_over("k");
-  EXPECT_FALSE(locks().release("_lockk", stale.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", stale.fencing_token), ReleaseResult::kSuccessorHolds);
   EXPECT_EQ(record("k"), record_of(successor));
+}
+
+TEST_F(StandaloneLocks, AReleaseAfterTheLeaseRanOutFindsTheRecordGone) {
+  const auto spent = take("k", milliseconds(20));
+  std::this_thread::sleep_for(milliseconds(60));
+  EXPECT_EQ(locks().release("_lockk", spent.fencing_token), ReleaseResult::kAlreadyGone);
+  EXPECT_EQ(locks().release("_lockk", spent.fencing_token), ReleaseResult::kAlreadyGone);
 }
 
 TEST_F(StandaloneLocks, ALockedSetWritesWhileTheLockHolds) {
@@ -180,7 +189,8 @@ TEST_F(StandaloneLocks, ALockedSetOfAnExpiredValueDeletesIt) {
 
 TEST_F(StandaloneLocks, ALockedWriteWithoutARecordIsRefused) {
   values().set("k", "kept", std::nullopt);
-  EXPECT_EQ(locks().set_locked("k", "v", std::nullopt, "_lockk", 1, kNow), LockedWriteResult::kLockLost);
+  EXPECT_EQ(locks().set_locked("k", "v", std::nullopt, "_lockk", 1, kNow),
+            LockedWriteResult::kLockLost);
   EXPECT_EQ(locks().erase_locked("k", "_lockk", 1, kNow), LockedWriteResult::kLockLost);
   EXPECT_EQ(values().get("k"), "kept");
 }
@@ -207,7 +217,8 @@ TEST_F(StandaloneLocks, AStaleHoldersLockedWriteAfterATakeoverIsRefused) {
 TEST_F(StandaloneLocks, ALockedEraseSaysWhetherAValueWasThere) {
   const auto grant = take("k");
   values().set("k", "v", std::nullopt);
-  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow), LockedWriteResult::kApplied);
+  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
+            LockedWriteResult::kApplied);
   EXPECT_FALSE(values().get("k"));
   EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
             LockedWriteResult::kKeyAbsent);
@@ -272,7 +283,7 @@ TEST_F(StandaloneLocks, ThreadsContendingForOneLockExcludeEachOther) {
                                      "_lockc", grant->fencing_token, kNow),
                   LockedWriteResult::kApplied);
         inside.fetch_sub(1);
-        EXPECT_TRUE(locks().release("_lockc", grant->fencing_token));
+        EXPECT_EQ(locks().release("_lockc", grant->fencing_token), ReleaseResult::kReleased);
       }
     });
   }

@@ -160,7 +160,7 @@ TEST_F(ThreeMasters, LocksWorkOnEveryMasterWithTokensIncreasingPerKey) {
       EXPECT_EQ(locks().set_locked(key, "locked", std::nullopt, "_lock" + key, grant->fencing_token,
                                    kNow),
                 LockedWriteResult::kApplied);
-      EXPECT_TRUE(locks().release("_lock" + key, grant->fencing_token));
+      EXPECT_EQ(locks().release("_lock" + key, grant->fencing_token), ReleaseResult::kReleased);
     }
     ports.insert(node_of(key).port());
     EXPECT_EQ(node_of(key).command({"GET", redis_key(key)}), "locked");
@@ -307,7 +307,8 @@ TEST_F(ThreeMastersThroughRegion, ValuesAndMultiKeyCallsSpreadOverEveryMaster) {
   std::set<std::uint16_t> ports;
   for (const auto& key : keys) {
     RedisServer& node = node_of(r, key);
-    // Asked directly: a node that did not hold the key's slot would answer MOVED.
+    // Asked directly: a node that did not hold the key's slot would answer
+    // MOVED.
     EXPECT_EQ(node.command({"GET", redis_backend_of(r).redis_key(xxh3_mangle_key(key))}),
               items[key]);
     ports.insert(node.port());

@@ -59,7 +59,7 @@ TEST_F(KilledWithFsyncAlways, AHeldLockSurvivesAndItsLeaseKeepsRunning) {
   EXPECT_FALSE(refused.grant);
   ASSERT_TRUE(refused.holder_lease_ends);
   EXPECT_LE(*refused.holder_lease_ends, kNow + kLease);
-  EXPECT_TRUE(region_->locks.release("_lockk", grant->fencing_token));
+  EXPECT_EQ(region_->locks.release("_lockk", grant->fencing_token), ReleaseResult::kReleased);
 }
 
 // Tokens granted while the server is killed: every one acknowledged before
@@ -111,7 +111,8 @@ TEST(KilledThroughRegion, AcknowledgedWritesHeldLocksAndTokensSurviveAKill) {
   }
   region.set_multi(batch);
   std::uint64_t largest = 0;
-  for (int i = 0; i < 20; ++i) largest = region.get_lock("cycled-" + std::to_string(i)).fencing_token();
+  for (int i = 0; i < 20; ++i)
+    largest = region.get_lock("cycled-" + std::to_string(i)).fencing_token();
   Lock held = region.get_lock("held");
   region.set("held", "before", held);
 

@@ -79,19 +79,28 @@ std::optional<lock::LeaseRecord> LockScripts::read_record(std::string_view lock_
                            std::chrono::milliseconds(lease_ms)};
 }
 
-bool LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
+ReleaseResult LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
+  const Script& script = region_scripts().release;
   const std::string record = layout_.redis_key(lock_key);
-  Command hdel("HDEL");
-  hdel.arg(record).arg(static_cast<std::int64_t>(fencing_token));
-  const Reply reply = client_.run(record, hdel);
-  if (reply->type != REDIS_REPLY_INTEGER) unexpected("HDEL", record);
-  return reply->integer == 1;
+  Command call = script.call(1);
+  call.arg(record).arg(static_cast<std::int64_t>(fencing_token));
+  const Reply reply = client_.run(record, call, &script);
+  if (reply->type != REDIS_REPLY_INTEGER) unexpected(call.name(), record);
+  switch (reply->integer) {
+    case kReleaseReleased:
+      return ReleaseResult::kReleased;
+    case kReleaseGone:
+      return ReleaseResult::kAlreadyGone;
+    case kReleaseSuccessorHolds:
+      return ReleaseResult::kSuccessorHolds;
+    default:
+      unexpected(call.name(), record);
+  }
 }
 
 LockedWriteResult LockScripts::locked_write(const Script& script, std::string_view key,
-                                            std::string_view lock_key,
-                                            std::uint64_t fencing_token, TimePoint now,
-                                            const NewValue* new_value) {
+                                            std::string_view lock_key, std::uint64_t fencing_token,
+                                            TimePoint now, const NewValue* new_value) {
   if (KeyLayout::bucket_of(key) != KeyLayout::bucket_of(lock_key))
     throw std::invalid_argument("redis: lock key '" + printable(lock_key) +
                                 "' does not protect key '" + printable(key) + "'");
@@ -123,8 +132,7 @@ LockedWriteResult LockScripts::set_locked(std::string_view key, std::string_view
                                           const TimeToLive& ttl, std::string_view lock_key,
                                           std::uint64_t fencing_token, TimePoint now) {
   const NewValue new_value{value, ttl};
-  return locked_write(region_scripts().set_locked, key, lock_key, fencing_token, now,
-                      &new_value);
+  return locked_write(region_scripts().set_locked, key, lock_key, fencing_token, now, &new_value);
 }
 
 LockedWriteResult LockScripts::erase_locked(std::string_view key, std::string_view lock_key,

@@ -10,9 +10,9 @@ LockAttempt RedisLocks::try_lock(std::string_view lock_key, const LeaseTerms& te
       [&] { return region_.scripts().acquire(lock_key, terms.now, terms.lease); });
 }
 
-void RedisLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+ReleaseResult RedisLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
   region_.check_key(lock_key);
-  region_.on_servers([&] { region_.scripts().release(lock_key, fencing_token); });
+  return region_.on_servers([&] { return region_.scripts().release(lock_key, fencing_token); });
 }
 
 LockedWriteResult RedisLocks::set_locked(std::string_view key, std::string_view value,

@@ -22,13 +22,14 @@ class RedisLocks final : public LockBackend {
   // (Backend::now(): the region's).
   RedisLocks(RedisRegion& region, const Backend& store) : region_(region), store_(store) {}
 
+  // Grants never say took_over: the server drops a spent record, so the
+  // store cannot tell a takeover from a first grant.
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
-  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
+  ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
   // The region's clock is read once, here, for the value's time to live and
   // the time rule, then the script checks and writes on the server.
-  LockedWriteResult set_locked(std::string_view key, std::string_view value,
-                               ExpiresAt expires_at, std::string_view lock_key,
-                               std::uint64_t fencing_token) override;
+  LockedWriteResult set_locked(std::string_view key, std::string_view value, ExpiresAt expires_at,
+                               std::string_view lock_key, std::uint64_t fencing_token) override;
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
 
