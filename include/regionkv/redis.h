@@ -99,6 +99,14 @@ class RedisBackend : public Backend {
   // Locks on the servers (region/backends/redis/redis_locks.cc).
   LockBackend* native_locks() override;
 
+  // Per server the client has sent a command to (Cluster: the seeds too):
+  // round trips (connecting is one; a script reloaded after NOSCRIPT is
+  // another), errors (a failed round trip or an error answer that failed
+  // the call) and timeouts (no answer within connect_timeout_ms or
+  // io_timeout_ms). The client, and so these figures, are shared by every
+  // region of the process with the same connection options.
+  std::vector<ServerStats> server_stats() const override;
+
   // For redis-cli: "rkv:<region name, escaped>:", what every key of the
   // region starts with.
   const std::string& key_prefix() const;

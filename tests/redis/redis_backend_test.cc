@@ -195,6 +195,31 @@ TEST_F(OneRedisServer, AHungServerIsAStorageErrorWithinTheIoTimeout) {
   EXPECT_EQ(r.get("k"), "v") << "a resumed server serves again";
 }
 
+// RegionStats::servers: the server, the round trips made to it and how they
+// ended.
+TEST_F(OneRedisServer, StatisticsCountRoundTripsErrorsAndTimeouts) {
+  Region& r = region({}, "counted");
+  r.set("k", "v");                // connects first,
+  r.get_lock("other").release();  // and the server learns the lock scripts
+  const auto of_the_server = [&] {
+    const std::vector<ServerStats> servers = r.stats().servers;
+    EXPECT_EQ(servers.size(), 1u);
+    return servers.empty() ? ServerStats{} : servers.front();
+  };
+  const ServerStats before = of_the_server();
+  EXPECT_EQ(before.server, server_->address());
+  r.get("k");
+  r.get_lock("k").release();  // acquire, release: one round trip each
+  EXPECT_EQ(of_the_server().round_trips - before.round_trips, 3u);
+
+  server_->pause();
+  EXPECT_THROW(r.get("k"), StorageError);
+  server_->resume();
+  const ServerStats after = of_the_server();
+  EXPECT_EQ(after.errors - before.errors, 1u);
+  EXPECT_EQ(after.timeouts - before.timeouts, 1u);
+}
+
 TEST_F(OneRedisServer, ManyThreadsOnRegionsConfiguredAlikeShareOnePool) {
   Region& first = region();
   Region& second = region();

@@ -1,12 +1,11 @@
 // RedisBackend: the Backend a region talks to, over RedisRegion's values and
 // RedisLocks. Each call checks its keys and values first, then makes one
 // client call (docs/redis.md says which calls are atomic where).
-#include "regionkv/redis.h"
-
 #include "lock/lease_record.h"
 #include "region/backends/redis/redis_locks.h"
 #include "region/backends/redis/redis_region.h"
 #include "region/backends/redis/value_expiry.h"
+#include "regionkv/redis.h"
 
 namespace regionkv {
 
@@ -80,7 +79,12 @@ std::string RedisBackend::fencing_counter_key(std::string_view lock_key) const {
 }
 
 std::string RedisBackend::server_of(std::string_view key) const {
-  return region_->on_servers([&] { return region_->client().server_for(redis_key(key)).to_string(); });
+  return region_->on_servers(
+      [&] { return region_->client().server_for(redis_key(key)).to_string(); });
+}
+
+std::vector<ServerStats> RedisBackend::server_stats() const {
+  return region_->client().server_stats();
 }
 
 bool RedisBackend::cluster_mode() const { return region_->client().cluster_mode(); }
