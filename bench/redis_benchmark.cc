@@ -1,14 +1,16 @@
 // Lock cycles on Redis, ours and the reference points, on one server with the
 // same connection settings (the redis store's defaults, from the URL):
+//   BM_LockCycle_Redis         Region::get_lock + Lock::release on a region
+//                              kept on Redis (backing_store "redis")
+//   BM_RedisScripts_LockCycle  the same lock calls without the region: the
+//                              acquire script and the release through the
+//                              store's client (region/backends/redis/)
 //   BM_Floor_RedisSetNxDel     raw hiredis SET key value NX PX + DEL: the
 //                              least a lease-based lock can send
 //   BM_Peer_RedisPyLock        what redis-py's Lock sends: SET key token NX
 //                              PX, then its compare-and-delete Lua script by
 //                              EVALSHA (no fencing tokens, no checked writes)
-//   BM_RedisScripts_LockCycle  our acquire and release scripts through the
-//                              store's client (region/backends/redis/): the
-//                              cost a BM_LockCycle_Redis will build on
-// Each is two round trips per cycle. Keys are as long as our lock records'.
+// Keys are as long as our lock records'.
 //
 // The server is REGIONKV_REDIS_URL (redis://...) if set, else a redis-server
 // this process starts on a free loopback port (no persistence) and stops at
@@ -17,6 +19,7 @@
 #include <hiredis/hiredis.h>
 
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -27,7 +30,8 @@
 #include "region/backends/redis/connection.h"
 #include "region/backends/redis/key_layout.h"
 #include "region/backends/redis/redis_client.h"
-#include "region/backends/redis/region_locks.h"
+#include "region/backends/redis/lock_scripts.h"
+#include "regionkv/regionkv.h"
 #include "tests/support/redis_server.h"
 
 namespace regionkv::bench {
@@ -65,12 +69,57 @@ std::string fresh_region_name() {
                         std::chrono::steady_clock::now().time_since_epoch().count()));
 }
 
-// ---- ours ---------------------------------------------------------------------
+// ---- ours: the region ------------------------------------------------------------
+
+struct RegionBench {
+  std::unique_ptr<ScratchDirectory> directory;
+  std::unique_ptr<Store> store;
+  Region* region = nullptr;
+};
+RegionBench region_bench;
+
+void open_region(const benchmark::State&) {
+  region_bench.directory = std::make_unique<ScratchDirectory>();
+  StoreOptions options;
+  options.sweep_interval = std::chrono::milliseconds(0);
+  region_bench.store = Store::open(region_bench.directory->path() / "store", options);
+  region_bench.region = &region_bench.store->region(fresh_region_name());
+  RegionConfig config;
+  config.backing_store = "redis";
+  config.backend_args["url"] = server_url();  // the store's default settings otherwise
+  // The contended variants must never give up: waiting is what they measure.
+  config.max_lock_attempts = std::numeric_limits<int>::max();
+  region_bench.region->configure(config);
+}
+
+void close_region(const benchmark::State&) {
+  region_bench.region = nullptr;
+  region_bench.store.reset();
+  region_bench.directory.reset();
+}
+
+void BM_LockCycle_Redis(benchmark::State& state) {
+  lock_cycles(state, *region_bench.region, false);
+}
+void BM_LockCycle_Redis_Contended(benchmark::State& state) {
+  lock_cycles(state, *region_bench.region, true);
+}
+
+BENCHMARK(BM_LockCycle_Redis)
+    ->Setup(open_region)
+    ->Teardown(close_region)
+    ->Apply(one_and_two_threads);
+BENCHMARK(BM_LockCycle_Redis_Contended)
+    ->Setup(open_region)
+    ->Teardown(close_region)
+    ->Apply(one_and_two_threads);
+
+// ---- ours: the lock calls alone -----------------------------------------------------
 
 struct ScriptsBench {
   std::unique_ptr<redis::RedisClient> client;
   std::unique_ptr<redis::KeyLayout> layout;
-  std::unique_ptr<redis::RegionLocks> locks;
+  std::unique_ptr<redis::LockScripts> locks;
 };
 ScriptsBench scripts_bench;
 
@@ -80,7 +129,7 @@ void open_scripts(const benchmark::State&) {
   scripts_bench.layout =
       std::make_unique<redis::KeyLayout>(fresh_region_name(), options.cluster_mode());
   scripts_bench.locks =
-      std::make_unique<redis::RegionLocks>(*scripts_bench.client, *scripts_bench.layout);
+      std::make_unique<redis::LockScripts>(*scripts_bench.client, *scripts_bench.layout);
 }
 
 void close_scripts(const benchmark::State&) {
@@ -90,10 +139,10 @@ void close_scripts(const benchmark::State&) {
 }
 
 void script_cycles(benchmark::State& state, bool contended) {
-  redis::RegionLocks& locks = *scripts_bench.locks;
+  redis::LockScripts& locks = *scripts_bench.locks;
   const std::string lock_key = lock_record_key(bench_key(state, contended));
   for (auto _ : state) {
-    std::optional<redis::LockGranted> grant;
+    std::optional<LockGrant> grant;
     while (!(grant = locks.acquire(lock_key, Clock::now(), kLease).grant))
       std::this_thread::yield();
     locks.release(lock_key, grant->fencing_token);

@@ -7,6 +7,7 @@
 #include "region/store_internals.h"
 #include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
+#include "regionkv/redis.h"
 
 namespace regionkv {
 namespace {
@@ -26,6 +27,10 @@ Registries& registries() {
     };
     r->backends["memory"] = [](const registry::BackendContext& context) {
       return std::make_unique<MemoryBackend>(context.config);
+    };
+    r->backends["redis"] = [](const registry::BackendContext& context) {
+      // Keys are prefixed per region ("rkv:<name>:"), as for memcached.
+      return std::make_unique<RedisBackend>(context.config, context.region_name);
     };
     r->backends["rocksdb"] = [](const registry::BackendContext& context) {
       return std::make_unique<RocksDBBackend>(StoreInternals::engine(context.store),

@@ -15,8 +15,8 @@
 namespace regionkv {
 
 struct RegionConfig {
-  // "rocksdb" (persistent, the default), "memory", "memcached", or a name
-  // given to register_backend(). Unknown names throw std::invalid_argument.
+  // "rocksdb" (persistent, the default), "memory", "memcached", "redis", or a
+  // name given to register_backend(). Unknown names throw std::invalid_argument.
   std::string backing_store = "rocksdb";
 
   // Registered proxy names. proxies[0] is outermost: Region::backend()

@@ -23,6 +23,7 @@
 #include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
 #include "regionkv/printable.h"
+#include "regionkv/redis.h"
 #include "regionkv/region.h"
 #include "regionkv/region_config.h"
 #include "regionkv/region_context.h"

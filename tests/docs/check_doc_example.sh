@@ -16,7 +16,7 @@ lines=$(wc -l < "$work/example.cc")
 [[ $lines -ge 10 ]] || { echo "no C++ example in $document"; exit 1; }
 rm -rf /tmp/regionkv-readme /tmp/regionkv-custom-backend
 c++ -std=c++20 -pthread -I"$source_dir/include" "$work/example.cc" \
-    "$build_dir/libregionkv.a" -lrocksdb $(pkg-config --libs libmemcached) \
+    "$build_dir/libregionkv.a" -lrocksdb $(pkg-config --libs libmemcached hiredis) \
     -o "$work/example"
 output=$("$work/example")
 echo "$output"

@@ -39,11 +39,13 @@ milliseconds time_of(const std::function<void()>& call) {
 class RedisConnection : public ::testing::Test {
  protected:
   void SetUp() override { REGIONKV_REQUIRE_REDIS(); }
+
+  redis::ServerCalls calls_{"the server"};
 };
 
 TEST_F(RedisConnection, RunsCommandsWithBinaryKeysAndValues) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)));
+  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
   const std::string key("k\0\r\n y", 6);
   const std::string value("v\0\xff\r\n", 5);
   connection.run(Command("SET").arg(key).arg(value));
@@ -53,7 +55,7 @@ TEST_F(RedisConnection, RunsCommandsWithBinaryKeysAndValues) {
 
 TEST_F(RedisConnection, PipelinedCommandsAnswerInOrder) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)));
+  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
   const Command incr = std::move(Command("INCR").arg("n"));
   const std::vector<const Command*> three = {&incr, &incr, &incr};
   const auto replies = connection.exchange(three);
@@ -64,7 +66,7 @@ TEST_F(RedisConnection, PipelinedCommandsAnswerInOrder) {
 
 TEST_F(RedisConnection, LogsInWithThePassword) {
   RedisServer server({.password = "s3cret"});
-  Connection connection(address_of(server), connection_settings(options_for(server)));
+  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
   EXPECT_EQ(reply_text(*connection.run(Command("PING"))), "PONG");
 }
 
@@ -73,7 +75,7 @@ TEST_F(RedisConnection, AWrongPasswordIsAStorageErrorNamingTheServer) {
   auto settings = connection_settings(options_for(server));
   settings.credentials.password = "wrong";
   const std::string message =
-      message_of([&] { Connection connection(address_of(server), settings); });
+      message_of([&] { Connection connection(address_of(server), settings, calls_); });
   EXPECT_TRUE(mentions(message, server.address())) << message;
   EXPECT_TRUE(mentions(message, "AUTH failed")) << message;
   EXPECT_TRUE(mentions(message, "WRONGPASS")) << message;
@@ -83,7 +85,7 @@ TEST_F(RedisConnection, NoPasswordForAServerRequiringOneFailsTheFirstCommand) {
   RedisServer server({.password = "s3cret"});
   auto settings = connection_settings(options_for(server));
   settings.credentials = {};
-  Connection connection(address_of(server), settings);
+  Connection connection(address_of(server), settings, calls_);
   const auto reply = connection.run(Command("GET").arg("k"));
   EXPECT_TRUE(redis::is_error_code(*reply, "NOAUTH")) << reply_text(*reply);
 }
@@ -93,28 +95,29 @@ TEST_F(RedisConnection, LogsInAsAnAclUser) {
   server.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "+@all"});
   auto settings = connection_settings(options_for(server));
   settings.credentials = {"alice", "alicepw"};
-  Connection connection(address_of(server), settings);
+  Connection connection(address_of(server), settings, calls_);
   EXPECT_EQ(reply_text(*connection.run(Command("ACL").arg("WHOAMI"))), "alice");
 
   settings.credentials.password = "not-alices";
-  EXPECT_TRUE(mentions(message_of([&] { Connection refused(address_of(server), settings); }),
-                       "AUTH failed"));
+  EXPECT_TRUE(
+      mentions(message_of([&] { Connection refused(address_of(server), settings, calls_); }),
+               "AUTH failed"));
 }
 
 TEST_F(RedisConnection, SelectsTheUrlsDatabase) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server, 5)));
+  Connection connection(address_of(server), connection_settings(options_for(server, 5)), calls_);
   connection.run(Command("SET").arg("in-five").arg("v"));
   EXPECT_EQ(server.command({"EXISTS", "in-five"}), "0");
   EXPECT_EQ(server.command({"SELECT", "5"}), "OK");
-  Connection other(address_of(server), connection_settings(options_for(server, 5)));
+  Connection other(address_of(server), connection_settings(options_for(server, 5)), calls_);
   EXPECT_EQ(reply_text(*other.run(Command("GET").arg("in-five"))), "v");
 }
 
 TEST_F(RedisConnection, ADatabaseTheServerLacksIsAStorageError) {
   RedisServer server;
   const std::string message = message_of([&] {
-    Connection connection(address_of(server), connection_settings(options_for(server, 99)));
+    Connection connection(address_of(server), connection_settings(options_for(server, 99)), calls_);
   });
   EXPECT_TRUE(mentions(message, "SELECT failed")) << message;
 }
@@ -125,8 +128,9 @@ TEST_F(RedisConnection, AServerThatIsDownFailsAtOnceNamingIt) {
   const auto address = address_of(*server);
   server.reset();
   std::string message;
-  EXPECT_LT(time_of([&] { message = message_of([&] { Connection c(address, settings); }); }),
-            milliseconds(250));
+  EXPECT_LT(
+      time_of([&] { message = message_of([&] { Connection c(address, settings, calls_); }); }),
+      milliseconds(250));
   EXPECT_TRUE(mentions(message, address.to_string())) << message;
   EXPECT_TRUE(mentions(message, "connect failed")) << message;
 }
@@ -134,7 +138,7 @@ TEST_F(RedisConnection, AServerThatIsDownFailsAtOnceNamingIt) {
 TEST_F(RedisConnection, AHungServerFailsWithinTheIoTimeoutNamingIt) {
   RedisServer server;
   const auto settings = connection_settings(options_for(server));  // io_timeout 300 ms
-  Connection connection(address_of(server), settings);
+  Connection connection(address_of(server), settings, calls_);
   server.pause();
   std::string message;
   const milliseconds took =
@@ -147,13 +151,49 @@ TEST_F(RedisConnection, AHungServerFailsWithinTheIoTimeoutNamingIt) {
   EXPECT_TRUE(connection.broken());
 }
 
+// ServerStats' figures: connecting is a round trip, and so is each exchange,
+// however many commands it pipelines.
+TEST_F(RedisConnection, CountsRoundTripsErrorsAndTimeouts) {
+  RedisServer server;
+  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
+  EXPECT_EQ(calls_.snapshot().round_trips, 1u);
+  const Command ping("PING");
+  const std::vector<const Command*> two = {&ping, &ping};
+  connection.exchange(two);
+  connection.run(ping);
+  EXPECT_EQ(calls_.snapshot().round_trips, 3u);
+  EXPECT_EQ(calls_.snapshot().errors, 0u);
+
+  server.pause();
+  EXPECT_THROW(connection.run(ping), redis::ServerTimeout);
+  server.resume();
+  const ServerStats after = calls_.snapshot();
+  EXPECT_EQ(after.server, "the server");
+  EXPECT_EQ(after.round_trips, 4u);
+  EXPECT_EQ(after.errors, 1u);
+  EXPECT_EQ(after.timeouts, 1u);
+}
+
+TEST_F(RedisConnection, ARefusedConnectIsAnErrorButNoTimeout) {
+  std::optional<RedisServer> server(std::in_place);
+  const auto settings = connection_settings(options_for(*server));
+  const auto address = address_of(*server);
+  server.reset();
+  EXPECT_THROW(Connection(address, settings, calls_), StorageError);
+  const ServerStats counted = calls_.snapshot();
+  EXPECT_EQ(counted.round_trips, 1u);
+  EXPECT_EQ(counted.errors, 1u);
+  EXPECT_EQ(counted.timeouts, 0u);
+}
+
 TEST_F(RedisConnection, ConnectingToAHungServerFailsWithinTheIoTimeout) {
   RedisServer server({.password = "pw"});  // so connecting waits for AUTH's answer
   const auto settings = connection_settings(options_for(server));
   server.pause();
   std::string message;
-  const milliseconds took = time_of(
-      [&] { message = message_of([&] { Connection connection(address_of(server), settings); }); });
+  const milliseconds took = time_of([&] {
+    message = message_of([&] { Connection connection(address_of(server), settings, calls_); });
+  });
   server.resume();
   EXPECT_LT(took, milliseconds(1000));
   EXPECT_TRUE(mentions(message, server.address())) << message;
@@ -161,7 +201,7 @@ TEST_F(RedisConnection, ConnectingToAHungServerFailsWithinTheIoTimeout) {
 
 TEST_F(RedisConnection, AnIdleConnectionKnowsWhenTheServerClosedIt) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)));
+  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
   EXPECT_FALSE(connection.closed_by_server());
   server.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
   EXPECT_TRUE(eventually([&] { return connection.closed_by_server(); }));

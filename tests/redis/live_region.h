@@ -7,7 +7,7 @@
 
 #include "region/backends/redis/key_layout.h"
 #include "region/backends/redis/redis_client.h"
-#include "region/backends/redis/region_locks.h"
+#include "region/backends/redis/lock_scripts.h"
 #include "region/backends/redis/region_values.h"
 
 namespace regionkv::testing {
@@ -19,7 +19,7 @@ struct LiveRegion {
   redis::RedisClient client;
   redis::KeyLayout layout;
   redis::RegionValues values{client, layout};
-  redis::RegionLocks locks{client, layout};
+  redis::LockScripts locks{client, layout};
 };
 
 }  // namespace regionkv::testing

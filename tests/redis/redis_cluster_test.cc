@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/unix_ms.h"
+#include "lock/lease_record.h"
 #include "region/backends/redis/key_slot.h"
 #include "regionkv/errors.h"
 #include "tests/redis/live_redis.h"
@@ -18,7 +19,6 @@ namespace regionkv::testing {
 namespace {
 
 using redis::key_slot;
-using redis::LockedWrite;
 using std::chrono::milliseconds;
 
 const TimePoint kNow = common::from_unix_ms(1'700'000'000'000);
@@ -85,7 +85,7 @@ class ThreeMasters : public ::testing::Test {
   }
 
   redis::RegionValues& values() { return region_->values; }
-  redis::RegionLocks& locks() { return region_->locks; }
+  redis::LockScripts& locks() { return region_->locks; }
   std::string redis_key(const std::string& key) { return region_->layout.redis_key(key); }
   std::uint16_t slot_of(const std::string& key) { return key_slot(redis_key(key)); }
   RedisServer& node_of(const std::string& key) {
@@ -159,8 +159,8 @@ TEST_F(ThreeMasters, LocksWorkOnEveryMasterWithTokensIncreasingPerKey) {
       EXPECT_FALSE(locks().acquire("_lock" + key, kNow, kLease).grant);
       EXPECT_EQ(locks().set_locked(key, "locked", std::nullopt, "_lock" + key, grant->fencing_token,
                                    kNow),
-                LockedWrite::kApplied);
-      EXPECT_TRUE(locks().release("_lock" + key, grant->fencing_token));
+                LockedWriteResult::kApplied);
+      EXPECT_EQ(locks().release("_lock" + key, grant->fencing_token), ReleaseResult::kReleased);
     }
     ports.insert(node_of(key).port());
     EXPECT_EQ(node_of(key).command({"GET", redis_key(key)}), "locked");
@@ -190,7 +190,7 @@ TEST_F(ThreeMasters, AMovedSlotIsFollowedAndRemembered) {
   EXPECT_EQ(region_->client.server_for(redis_key(key)).port, target.port());
   EXPECT_EQ(
       locks().set_locked(key, "after", std::nullopt, "_lock" + key, grant->fencing_token, kNow),
-      LockedWrite::kApplied);
+      LockedWriteResult::kApplied);
   EXPECT_EQ(target.command({"GET", redis_key(key)}), "after");
 }
 
@@ -232,7 +232,7 @@ TEST_F(ThreeMasters, ATryAgainDuringAMigrationIsRetriedUntilTheKeysHaveMoved) {
   mover.join();
   ASSERT_TRUE(grant);
   EXPECT_EQ(grant->fencing_token, 42u);
-  EXPECT_EQ(target.command({"HGET", redis_key("_lock" + key), "token"}), "42");
+  EXPECT_EQ(target.command({"HGET", redis_key("_lock" + key), "42"}), "1700000000000 6000");
 }
 
 TEST_F(ThreeMasters, AMasterThatIsDownFailsItsKeysNamingItWhileTheOthersServe) {
@@ -267,6 +267,99 @@ TEST_F(ThreeMasters, AHungMasterFailsItsKeysWithinTheIoTimeout) {
   const auto took = std::chrono::steady_clock::now() - start;
   hung.resume();
   EXPECT_LT(took, milliseconds(1000 + 500));  // io_timeout 1 s
+}
+
+// Through Region: a region's keys land on every master, multi-key calls span
+// them, and locks work on each, with tokens increasing per key, exclusion
+// between clients, and the server refusing a stale holder.
+class ThreeMastersThroughRegion : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REGIONKV_REQUIRE_REDIS();
+    cluster_.emplace(3);
+  }
+
+  Region& region(RedisRegionClient& client, RegionConfig config = {}) {
+    return client.region("spread", redis_args(*cluster_), std::move(config));
+  }
+  // The node holding raw key `key`'s value, asked of the region's client.
+  RedisServer& node_of(Region& r, const std::string& key) {
+    const std::string server = redis_backend_of(r).server_of(xxh3_mangle_key(key));
+    const auto port = static_cast<std::uint16_t>(std::stoi(server.substr(server.rfind(':') + 1)));
+    return *cluster_->node_on_port(port);
+  }
+
+  std::optional<RedisCluster> cluster_;
+};
+
+TEST_F(ThreeMastersThroughRegion, ValuesAndMultiKeyCallsSpreadOverEveryMaster) {
+  RedisRegionClient client;
+  Region& r = region(client);
+  EXPECT_TRUE(redis_backend_of(r).cluster_mode());
+  std::map<std::string, std::string> items;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 60; ++i) {
+    keys.push_back("key-" + std::to_string(i));
+    items[keys.back()] = "v" + std::to_string(i);
+  }
+  r.set_multi(items);
+  r.set("single", "s");
+  std::set<std::uint16_t> ports;
+  for (const auto& key : keys) {
+    RedisServer& node = node_of(r, key);
+    // Asked directly: a node that did not hold the key's slot would answer
+    // MOVED.
+    EXPECT_EQ(node.command({"GET", redis_backend_of(r).redis_key(xxh3_mangle_key(key))}),
+              items[key]);
+    ports.insert(node.port());
+  }
+  EXPECT_EQ(ports.size(), 3u);
+  const auto read = r.get_multi(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(read[i], items[keys[i]]);
+  r.erase_multi(keys);
+  for (const auto& key : keys) EXPECT_FALSE(r.find(key));
+  EXPECT_EQ(r.get("single"), "s");
+}
+
+TEST_F(ThreeMastersThroughRegion, LocksWorkOnEveryMasterAndRefuseStaleHolders) {
+  RedisRegionClient client;
+  RedisRegionClient other;
+  RegionConfig config;
+  config.max_lock_attempts = 1;
+  Region& mine = region(client, config);
+  Region& theirs = region(other, config);
+  std::set<std::uint16_t> ports;
+  for (int i = 0; i < 12; ++i) {
+    const std::string key = "locked-" + std::to_string(i);
+    ports.insert(node_of(mine, key).port());
+    std::uint64_t previous = 0;
+    for (int round = 0; round < 2; ++round) {
+      Region& holder = round == 0 ? mine : theirs;
+      Region& contender = round == 0 ? theirs : mine;
+      Lock lock = holder.get_lock(key);
+      EXPECT_GT(lock.fencing_token(), previous) << key;
+      previous = lock.fencing_token();
+      EXPECT_THROW(contender.get_lock(key), LockUnavailable) << key;
+      holder.set(key, "round-" + std::to_string(round), lock);
+    }
+    EXPECT_EQ(theirs.get(key), "round-1");
+  }
+  EXPECT_EQ(ports.size(), 3u);
+
+  // A record that vanished (a lease run out) and was taken again: the stale
+  // holder's locked write is refused on the key's master.
+  Lock stale = mine.get_lock("taken-over");
+  const std::string stored = xxh3_mangle_key("taken-over");
+  node_of(mine, "taken-over")
+      .command({"DEL", redis_backend_of(mine).redis_key(lock::lock_record_key(stored))});
+  Lock successor = theirs.get_lock("taken-over");
+  EXPECT_GT(successor.fencing_token(), stale.fencing_token());
+  EXPECT_THROW(mine.set("taken-over", "stale", stale), LockTimeout);
+  theirs.set("taken-over", "successor", successor);
+  stale.release();
+  EXPECT_THROW(mine.get_lock("taken-over"), LockUnavailable)
+      << "the stale release deleted its successor's record";
+  EXPECT_EQ(mine.get("taken-over"), "successor");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ TEST(RedisOptions, DefaultsToLocalServerDatabaseZeroAndOneSecondTimeouts) {
   EXPECT_EQ(options.connect_timeout, milliseconds(1000));
   EXPECT_EQ(options.io_timeout, milliseconds(1000));
   EXPECT_EQ(options.pool_size, default_pool_size());
+  EXPECT_EQ(options.max_value_size, std::size_t{64} << 20);
 }
 
 TEST(RedisOptions, DefaultPoolHasAtLeastFourConnections) { EXPECT_GE(default_pool_size(), 4u); }
@@ -103,24 +104,28 @@ TEST(RedisOptions, ClusterWithADatabaseOtherThanZeroIsAnInvalidArgument) {
                std::invalid_argument);
 }
 
-TEST(RedisOptions, ReadsTimeoutsAndPoolSizeAndIgnoresOtherArguments) {
+TEST(RedisOptions, ReadsTimeoutsPoolAndValueSizeAndIgnoresOtherArguments) {
   const RedisOptions options = parse_redis_options({{"connect_timeout_ms", "250"},
                                                     {"io_timeout_ms", " 75 "},
                                                     {"pool_size", "32"},
+                                                    {"max_value_size", "1048576"},
                                                     {"memcached_backend", "x"}});
   EXPECT_EQ(options.connect_timeout, milliseconds(250));
   EXPECT_EQ(options.io_timeout, milliseconds(75));
   EXPECT_EQ(options.pool_size, 32u);
+  EXPECT_EQ(options.max_value_size, 1048576u);
 }
 
-TEST(RedisOptions, BadTimeoutsAndPoolSizesAreInvalidArguments) {
+TEST(RedisOptions, BadTimeoutsPoolAndValueSizesAreInvalidArguments) {
   for (const auto& [name, value] :
        std::vector<std::pair<std::string, std::string>>{{"io_timeout_ms", "0"},
                                                         {"io_timeout_ms", "-5"},
                                                         {"io_timeout_ms", "1s"},
                                                         {"connect_timeout_ms", "99999999999"},
                                                         {"pool_size", "0"},
-                                                        {"pool_size", "many"}}) {
+                                                        {"pool_size", "many"},
+                                                        {"max_value_size", "0"},
+                                                        {"max_value_size", "536870913"}}) {
     EXPECT_THROW(parse_redis_options({{name, value}}), std::invalid_argument)
         << name << "=" << value;
   }

@@ -6,8 +6,8 @@
 #include <new>
 #include <string>
 
-#include "regionkv/printable.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::redis {
 namespace {
@@ -26,14 +26,17 @@ ConnectionSettings connection_settings(const RedisOptions& options) {
           options.cluster_mode() ? 0 : options.database};
 }
 
-Connection::Connection(const ServerAddress& server, const ConnectionSettings& settings)
-    : server_(server), io_timeout_(settings.io_timeout) {
-  context_.reset(redisConnectWithTimeout(server_.host.c_str(), server_.port,
-                                         to_timeval(settings.connect_timeout)));
-  if (context_ == nullptr) throw std::bad_alloc();
-  if (context_->err != 0) fail("connect", errno);
-  if (redisSetTimeout(context_.get(), to_timeval(settings.io_timeout)) != REDIS_OK)
-    fail("setting the I/O timeout", errno);
+Connection::Connection(const ServerAddress& server, const ConnectionSettings& settings,
+                       ServerCalls& calls)
+    : server_(server), calls_(calls), io_timeout_(settings.io_timeout) {
+  calls_.round_trip([&] {
+    context_.reset(redisConnectWithTimeout(server_.host.c_str(), server_.port,
+                                           to_timeval(settings.connect_timeout)));
+    if (context_ == nullptr) throw std::bad_alloc();
+    if (context_->err != 0) fail("connect", errno);
+    if (redisSetTimeout(context_.get(), to_timeval(settings.io_timeout)) != REDIS_OK)
+      fail("setting the I/O timeout", errno);
+  });
 
   std::vector<Command> setup;
   if (!settings.credentials.password.empty()) {
@@ -45,6 +48,7 @@ Connection::Connection(const ServerAddress& server, const ConnectionSettings& se
   std::vector<const Command*> commands;
   commands.reserve(setup.size());
   for (const auto& command : setup) commands.push_back(&command);
+  if (commands.empty()) return;
   const std::vector<Reply> replies = exchange(commands);
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (is_error(*replies[i])) {
@@ -57,12 +61,17 @@ Connection::Connection(const ServerAddress& server, const ConnectionSettings& se
 
 void Connection::fail(std::string_view what, int saved_errno) {
   broken_ = true;
-  std::string reason = context_->errstr;
+  const std::string failed =
+      "redis server " + server_.to_string() + ": " + std::string(what) + " failed: ";
   if (context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK))
-    reason = "no answer within " + std::to_string(io_timeout_.count()) + " ms (io_timeout_ms)";
-  if (context_->err == REDIS_ERR_EOF) reason = "the server closed the connection";
-  throw StorageError("redis server " + server_.to_string() + ": " + std::string(what) +
-                     " failed: " + reason);
+    throw ServerTimeout(failed + "no answer within " + std::to_string(io_timeout_.count()) +
+                        " ms (io_timeout_ms)");
+  // hiredis' connect times out with ETIMEDOUT.
+  if (context_->err == REDIS_ERR_IO && saved_errno == ETIMEDOUT)
+    throw ServerTimeout(failed + context_->errstr);
+  if (context_->err == REDIS_ERR_EOF)
+    throw StorageError(failed + "the server closed the connection");
+  throw StorageError(failed + context_->errstr);
 }
 
 void Connection::send(const Command& command) {
@@ -85,6 +94,10 @@ Reply Connection::receive(std::string_view what) {
 }
 
 std::vector<Reply> Connection::exchange(std::span<const Command* const> commands) {
+  return calls_.round_trip([&] { return exchange_uncounted(commands); });
+}
+
+std::vector<Reply> Connection::exchange_uncounted(std::span<const Command* const> commands) {
   std::vector<Reply> replies;
   if (commands.empty()) return replies;
   for (const Command* command : commands) send(*command);
@@ -95,8 +108,10 @@ std::vector<Reply> Connection::exchange(std::span<const Command* const> commands
 }
 
 Reply Connection::run(const Command& command) {
-  send(command);
-  return receive(command.name());
+  return calls_.round_trip([&] {
+    send(command);
+    return receive(command.name());
+  });
 }
 
 bool Connection::closed_by_server() const {

@@ -15,6 +15,7 @@
 #include "region/backends/redis/command.h"
 #include "region/backends/redis/redis_options.h"
 #include "region/backends/redis/reply.h"
+#include "region/backends/redis/server_calls.h"
 
 namespace regionkv::redis {
 
@@ -33,17 +34,19 @@ class Connection {
   // Connects, authenticates and selects the database. Throws StorageError
   // naming the server and the step that failed: "redis server
   // 127.0.0.1:6379: connect failed: Connection refused", a refused AUTH
-  // (wrong password) included.
-  Connection(const ServerAddress& server, const ConnectionSettings& settings);
+  // (wrong password) included; ServerTimeout if it had no answer in time.
+  // Each round trip is counted in `calls`, which must outlive the
+  // connection: connecting, then each exchange (AUTH and SELECT together).
+  Connection(const ServerAddress& server, const ConnectionSettings& settings, ServerCalls& calls);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // Sends `commands` in one write and reads their replies, in order. Error
   // replies (-ERR, -MOVED, ...) are returned like any other. A failure to
-  // write or read (no reply within io_timeout, the server closed the
-  // connection) throws StorageError naming the server and commands[0]'s
-  // name, and leaves the connection broken(): a reply may still be in
-  // flight, so it must not be used again.
+  // write or read (no reply within io_timeout: ServerTimeout; the server
+  // closed the connection) throws StorageError naming the server and
+  // commands[0]'s name, and leaves the connection broken(): a reply may still
+  // be in flight, so it must not be used again.
   std::vector<Reply> exchange(std::span<const Command* const> commands);
   Reply run(const Command& command);
 
@@ -57,12 +60,14 @@ class Connection {
   [[noreturn]] void fail(std::string_view what, int saved_errno);
   void send(const Command& command);
   Reply receive(std::string_view what);
+  std::vector<Reply> exchange_uncounted(std::span<const Command* const> commands);
 
   struct ContextDeleter {
     void operator()(redisContext* context) const { redisFree(context); }
   };
 
   ServerAddress server_;
+  ServerCalls& calls_;
   std::chrono::milliseconds io_timeout_;
   // Freed with the connection, also when the constructor throws.
   std::unique_ptr<redisContext, ContextDeleter> context_;

@@ -15,7 +15,10 @@ constexpr std::chrono::milliseconds kCheckAfterIdle{1};
 }  // namespace
 
 ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings, std::size_t size)
-    : server_(std::move(server)), settings_(std::move(settings)), size_(size) {}
+    : server_(std::move(server)),
+      settings_(std::move(settings)),
+      size_(size),
+      calls_(server_.to_string()) {}
 
 std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve() {
   std::unique_lock lock(mutex_);
@@ -52,7 +55,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
   std::unique_ptr<Connection> connection = take_idle_or_reserve();
   if (!connection) {
     try {
-      connection = std::make_unique<Connection>(server_, settings_);
+      connection = std::make_unique<Connection>(server_, settings_, calls_);
     } catch (...) {
       release_reservation();
       throw;

@@ -53,6 +53,9 @@ class ConnectionPool {
   Lease borrow();
 
   const ServerAddress& server() const { return server_; }
+  // The round trips made to the server (connection.h says which count).
+  ServerCalls& calls() { return calls_; }
+  const ServerCalls& calls() const { return calls_; }
   // Connections open now, lent or idle (for tests).
   std::size_t open_connections() const;
 
@@ -66,6 +69,7 @@ class ConnectionPool {
   const ServerAddress server_;
   const ConnectionSettings settings_;
   const std::size_t size_;
+  ServerCalls calls_;
 
   mutable std::mutex mutex_;
   std::condition_variable given_back_;

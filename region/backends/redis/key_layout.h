@@ -3,7 +3,8 @@
 //   rkv:<region>:{<bucket>}:<key>        a value; <key> is the stored
 //                                        (mangled) key, a string
 //   rkv:<region>:{<bucket>}:_lock<key>   the lock record of <key>: a hash
-//                                        {token, acquired_at_ms, lease_ms}
+//                                        {<token>: "<acquired_at_ms>
+//                                        <lease_ms>"} (lock_scripts.h)
 //   rkv:<region>:fencing                 the region's fencing counter
 //                                        (standalone mode)
 //   rkv:<region>:fencing:{<bucket>}      the counter of one bucket

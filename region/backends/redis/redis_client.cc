@@ -4,9 +4,9 @@
 #include <chrono>
 #include <thread>
 
-#include "regionkv/printable.h"
 #include "region/backends/redis/key_slot.h"
 #include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv::redis {
 namespace {
@@ -55,9 +55,11 @@ void RedisClient::refresh_slot_map() {
     try {
       ConnectionPool& pool = pool_for(node);
       Reply reply = pool.borrow()->run(Command("CLUSTER").arg("SLOTS"));
-      if (is_error(*reply))
+      if (is_error(*reply)) {
+        pool.calls().error_answer();
         throw StorageError("redis server " + node.to_string() +
                            ": CLUSTER SLOTS failed: " + printable(reply_text(*reply)));
+      }
       SlotMap map = SlotMap::from_cluster_slots(*reply, node);
       std::array<ConnectionPool*, kSlotCount> pools{};
       // Each master's pool looked up once, not once per slot.
@@ -121,15 +123,14 @@ Reply RedisClient::send_once(const Target& target, const Command& command, const
   const Command load = script->load();
   batch.insert(batch.begin(), &load);
   std::vector<Reply> replies = connection->exchange(batch);
-  if (is_error(*replies.front()))
-    throw_error_reply(connection->server(), load, {}, *replies.front());
+  if (is_error(*replies.front())) throw_error_reply(*target.pool, load, {}, *replies.front());
   return std::move(replies.back());
 }
 
 Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script) {
   if (!cluster_mode()) {
     Reply reply = send_once({standalone_pool_}, command, script);
-    if (is_error(*reply)) throw_error_reply(options_.server, command, routing_key, *reply);
+    if (is_error(*reply)) throw_error_reply(*standalone_pool_, command, routing_key, *reply);
     return reply;
   }
   const std::uint16_t slot = key_slot(routing_key);
@@ -144,8 +145,8 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
     if (redirection && redirection->kind == Redirection::Kind::kMoved) {
       if (++moves > kMaxMoves)
         throw StorageError("redis cluster: " + std::string(command.name()) + " of key '" +
-                           printable(routing_key) + "' was moved " +
-                           std::to_string(kMaxMoves) + " times; the slot map keeps changing");
+                           printable(routing_key) + "' was moved " + std::to_string(kMaxMoves) +
+                           " times; the slot map keeps changing");
       moved(*redirection);
       target = {&pool_for(redirection->target)};
       continue;
@@ -161,7 +162,7 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
       target = {&pool_for_slot(slot, routing_key)};
       continue;
     }
-    throw_error_reply(answered_by, command, routing_key, *reply);
+    throw_error_reply(*target.pool, command, routing_key, *reply);
   }
 }
 
@@ -190,7 +191,7 @@ std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands)
       if (is_error(*answered[k]) && must_send_again(*answered[k])) {
         replies[indexes[k]] = run(routed.routing_key, *routed.command, routed.script);
       } else if (is_error(*answered[k])) {
-        throw_error_reply(pool->server(), *routed.command, routed.routing_key, *answered[k]);
+        throw_error_reply(*pool, *routed.command, routed.routing_key, *answered[k]);
       } else {
         replies[indexes[k]] = std::move(answered[k]);
       }
@@ -215,12 +216,21 @@ std::vector<ServerAddress> RedisClient::servers() {
   return slot_map_->masters();
 }
 
-void RedisClient::throw_error_reply(const ServerAddress& server, const Command& command,
+std::vector<ServerStats> RedisClient::server_stats() const {
+  std::lock_guard lock(pools_mutex_);
+  std::vector<ServerStats> stats;
+  stats.reserve(pools_.size());
+  for (const auto& [name, pool] : pools_) stats.push_back(pool->calls().snapshot());
+  return stats;
+}
+
+void RedisClient::throw_error_reply(ConnectionPool& pool, const Command& command,
                                     std::string_view routing_key, const redisReply& reply) {
-  const std::string what =
-      "redis server " + server.to_string() + ": " + std::string(command.name()) +
-      (routing_key.empty() ? "" : " of key '" + printable(routing_key) + "'") +
-      " failed: " + printable(reply_text(reply));
+  pool.calls().error_answer();
+  const std::string what = "redis server " + pool.server().to_string() + ": " +
+                           std::string(command.name()) +
+                           (routing_key.empty() ? "" : " of key '" + printable(routing_key) + "'") +
+                           " failed: " + printable(reply_text(reply));
   if (is_error_code(reply, "WRONGTYPE")) throw Corruption(what);
   throw StorageError(what);
 }

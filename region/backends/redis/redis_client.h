@@ -50,6 +50,7 @@
 #include "region/backends/redis/redis_options.h"
 #include "region/backends/redis/reply.h"
 #include "region/backends/redis/script.h"
+#include "regionkv/stats.h"
 
 namespace regionkv::redis {
 
@@ -89,6 +90,9 @@ class RedisClient {
   std::vector<ServerAddress> servers();
   // Re-reads the slot map from the cluster (cluster mode; else nothing).
   void refresh_slot_map();
+  // Every server this client has sent a command to (cluster: seeds
+  // included), with its round trips, errors and timeouts; ordered by name.
+  std::vector<ServerStats> server_stats() const;
 
  private:
   // Where a call is sent: the pool, and whether ASKING goes first.
@@ -105,13 +109,14 @@ class RedisClient {
   // After a -MOVED: the slot's new master, and a refreshed map if the
   // cluster answers.
   void moved(const Redirection& redirection);
-  [[noreturn]] void throw_error_reply(const ServerAddress& server, const Command& command,
+  // Counts the error in `pool`'s calls, then throws.
+  [[noreturn]] void throw_error_reply(ConnectionPool& pool, const Command& command,
                                       std::string_view routing_key, const redisReply& reply);
 
   const RedisOptions options_;
   const ConnectionSettings settings_;
 
-  std::mutex pools_mutex_;
+  mutable std::mutex pools_mutex_;
   std::map<std::string, std::unique_ptr<ConnectionPool>> pools_;  // guarded; never erased
   ConnectionPool* standalone_pool_ = nullptr;
 

@@ -186,6 +186,10 @@ RedisOptions parse_redis_options(const std::map<std::string, std::string>& backe
                           ? default_pool_size()
                           : static_cast<std::size_t>(
                                 number_in_range(trim(pool->second), "pool_size", 1, kLargestPool));
+  if (const auto size = backend_args.find("max_value_size"); size != backend_args.end())
+    options.max_value_size = static_cast<std::size_t>(
+        number_in_range(trim(size->second), "max_value_size", 1,
+                        static_cast<std::int64_t>(kLargestValueSize)));
   return options;
 }
 

@@ -17,8 +17,12 @@
 //   "io_timeout_ms"      how long to wait for any one reply, and for a free
 //                        pooled connection.                  Default: 1000.
 //   "pool_size"          connections per server, shared by every thread of
-//                        the process. Default: twice the hardware threads,
-//                        at least 4.
+//                        the process (and by every region configured with
+//                        the same options: shared_clients.h). Default: twice
+//                        the hardware threads, at least 4.
+//   "max_value_size"     the largest value accepted, in bytes, from 1 to
+//                        512 MiB (Redis' own limit, proto-max-bulk-len).
+//                        Default: 64 MiB.
 // Other arguments are ignored. Anything malformed throws
 // std::invalid_argument naming the argument.
 #ifndef REGIONKV_REGION_BACKENDS_REDIS_REDIS_OPTIONS_H_
@@ -34,6 +38,9 @@
 namespace regionkv::redis {
 
 inline constexpr std::uint16_t kDefaultPort = 6379;
+inline constexpr std::size_t kDefaultMaxValueSize = std::size_t{64} << 20;
+// A server's largest string with its default proto-max-bulk-len.
+inline constexpr std::size_t kLargestValueSize = std::size_t{512} << 20;
 
 struct ServerAddress {
   std::string host;
@@ -64,6 +71,7 @@ struct RedisOptions {
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds io_timeout{1000};
   std::size_t pool_size = 4;
+  std::size_t max_value_size = kDefaultMaxValueSize;
 
   bool cluster_mode() const { return !cluster_seeds.empty(); }
 };

@@ -7,35 +7,42 @@
 namespace regionkv::redis {
 namespace {
 
-// Tokens and times are formatted with %d: Redis would turn a Lua number
-// passed to redis.call into a string with 17 significant digits at most, and
-// Lua's numbers are doubles, exact for integers up to 2^53.
+// Every redis.call costs a Redis 7.0 script about as much as the command
+// itself, and the script as a whole a few microseconds more
+// (docs/benchmarks.md#redis), so each script makes as few calls as its step
+// allows. Tokens are passed to redis.call as Lua numbers, which Redis prints
+// with 17 significant digits: exact, as INCR's answer is, up to 2^53.
 constexpr const char* kAcquire = R"lua(
 local left = redis.call('PTTL', KEYS[1])
-if left ~= -2 then return {0, left} end
+if left ~= -2 then return -2 - left end
 local token = redis.call('INCR', KEYS[2])
-redis.call('HSET', KEYS[1], 'token', string.format('%d', token),
-           'acquired_at_ms', ARGV[1], 'lease_ms', ARGV[2])
+redis.call('HSET', KEYS[1], token, ARGV[1])
 if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return {1, token}
+return token
 )lua";
 
 constexpr const char* kRelease = R"lua(
-if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then return 1 end
+return 2 * redis.call('EXISTS', KEYS[1])
 )lua";
 
-// The lock check of both locked writes. The margin is 2 * kLeaseMargin.
-std::string holds_lock_function() {
+// The lock check of both locked writes: 1 if the record holds a field named
+// by the token whose terms pass the time rule, 0 if not, 3 if those terms
+// are unreadable. The margin is 2 * kLeaseMargin.
+std::string lock_verdict_function() {
   return R"lua(
-local function holds_lock()
-  local record = redis.call('HMGET', KEYS[1], 'token', 'acquired_at_ms', 'lease_ms')
-  if record[1] ~= ARGV[1] then return false end
-  local lease = tonumber(record[3])
-  return lease == 0 or tonumber(ARGV[2]) + )lua" +
-         std::to_string(2 * lock::kLeaseMargin.count()) + R"lua( <= tonumber(record[2]) + lease
+local function lock_verdict()
+  local terms = redis.call('HGET', KEYS[1], ARGV[1])
+  if not terms then return 0 end
+  local acquired_at, lease = string.match(terms, '^(%d+) (%d+)$')
+  if not acquired_at then return 3 end
+  lease = tonumber(lease)
+  if lease == 0 or tonumber(ARGV[2]) + )lua" +
+         std::to_string(2 * lock::kLeaseMargin.count()) +
+         R"lua( <= tonumber(acquired_at) + lease then
+    return 1
+  end
+  return 0
 end
 )lua";
 }
@@ -53,13 +60,15 @@ end
 )lua";
 
 constexpr const char* kSetLocked = R"lua(
-if not holds_lock() then return 0 end
+local verdict = lock_verdict()
+if verdict ~= 1 then return verdict end
 write_value(KEYS[2], ARGV[3], ARGV[4])
 return 1
 )lua";
 
 constexpr const char* kEraseLocked = R"lua(
-if not holds_lock() then return 0 end
+local verdict = lock_verdict()
+if verdict ~= 1 then return verdict end
 if redis.call('DEL', KEYS[2]) == 1 then return 1 end
 return 2
 )lua";
@@ -77,8 +86,8 @@ const RegionScripts& region_scripts() {
   static const RegionScripts scripts{
       Script("lock acquire", kAcquire),
       Script("lock release", kRelease),
-      Script("locked set", holds_lock_function() + kWriteValueFunction + kSetLocked),
-      Script("locked erase", holds_lock_function() + kEraseLocked),
+      Script("locked set", lock_verdict_function() + kWriteValueFunction + kSetLocked),
+      Script("locked erase", lock_verdict_function() + kEraseLocked),
       Script("set_multi", std::string(kWriteValueFunction) + kSetMulti),
   };
   return scripts;

@@ -5,19 +5,27 @@
 // Every key a script touches is passed in KEYS and shares one hash tag
 // (key_layout.h), so each script also runs on a Redis Cluster.
 //
-// Lock record: a hash {token, acquired_at_ms, lease_ms} with the lease as
-// its PEXPIRE (none when the lease is 0, never runs out), so the server's
-// clock decides when a lease has run out and the record vanishes.
+// Lock record: a hash with one field, named by the holder's fencing token,
+// holding "<acquired_at_ms> <lease_ms>", with the lease as its PEXPIRE (none
+// when the lease is 0, never runs out), so the server's clock decides when a
+// lease has run out and the record vanishes. The token as the field's name
+// makes releasing one HDEL: it deletes the field -- and with it the record --
+// only if the record carries that token.
 //
-//   acquire  KEYS: record, counter.  ARGV: now_ms, lease_ms.
-//            If the record exists (a live lease): {0, its PTTL} (-1: never
-//            runs out). Else INCR the counter, write the record carrying the
-//            token, expire it after the lease: {1, token}. A refused attempt
-//            takes no token, and the token is drawn inside the step that
-//            grants it, so one key's grants carry increasing tokens in
-//            grant order.
+//   acquire  KEYS: record, counter.  ARGV: "<now_ms> <lease_ms>", lease_ms.
+//            If the record exists (a live lease): -2 - its PTTL, or -1 if it
+//            never runs out. Else INCR the counter, write the record
+//            carrying the token, expire it after the lease: the token (> 0).
+//            A refused attempt takes no token, and the token is drawn
+//            inside the step that grants it, so one key's grants carry
+//            increasing tokens in grant order.
+//            No grant says it took over a spent lease (LockGrant::took_over):
+//            the server drops a spent record, so nothing is left to tell.
 //   release  KEYS: record.  ARGV: token.
-//            Deletes the record only if it carries the token: 1 if deleted.
+//            HDEL of the token's field: 1 released; else 0 if no record is
+//            left, 2 if a record carrying another token is (a successor).
+//            A script so that what the release found is one answer, not
+//            two commands another client's write could fall between.
 //   set_locked / erase_locked
 //            KEYS: record, value.  ARGV: token, now_ms, then (set) value, ttl.
 //            Writes only if the record carries the token AND the time rule
@@ -25,7 +33,8 @@
 //            lease_ms (lock::judge_locked_write: a holder stops writing 2 s
 //            before its lease runs out). now_ms is the caller's clock, as
 //            acquired_at_ms was. 1 applied, 0 lock lost; erase: 2 when the
-//            lock held but there was no value.
+//            lock held but there was no value; 3 when the token's terms are
+//            unreadable.
 //   set_multi
 //            KEYS: values.  ARGV: value, ttl for each key, in order.
 //
@@ -52,6 +61,12 @@ const RegionScripts& region_scripts();
 inline constexpr long long kScriptLockLost = 0;
 inline constexpr long long kScriptApplied = 1;
 inline constexpr long long kScriptKeyAbsent = 2;
+inline constexpr long long kScriptUnreadableRecord = 3;
+
+// What the release script answers.
+inline constexpr long long kReleaseGone = 0;
+inline constexpr long long kReleaseReleased = 1;
+inline constexpr long long kReleaseSuccessorHolds = 2;
 
 }  // namespace regionkv::redis
 

@@ -1,8 +1,8 @@
-// A region's locks on one server (standalone mode): each script's rule.
+// The lock scripts on one server (standalone mode): each script's rule.
 // The caller's clock is a fixed time here, as a region's manual clock would
 // be; the server's clock runs leases out, so leases that must run out in a
 // test are a few milliseconds long.
-#include "region/backends/redis/region_locks.h"
+#include "region/backends/redis/lock_scripts.h"
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,6 @@
 namespace regionkv::testing {
 namespace {
 
-using redis::LockedWrite;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
@@ -35,29 +34,35 @@ class StandaloneLocks : public ::testing::Test {
     region_.emplace(options_for(*server_), "tokens");
   }
 
-  redis::RegionLocks& locks() { return region_->locks; }
+  redis::LockScripts& locks() { return region_->locks; }
   redis::RegionValues& values() { return region_->values; }
   std::string redis_key(const std::string& key) { return region_->layout.redis_key(key); }
 
   // Takes the lock of `key`, which must be free.
-  redis::LockGranted take(const std::string& key, milliseconds lease = kLease,
-                          TimePoint now = kNow) {
+  LockGrant take(const std::string& key, milliseconds lease = kLease, TimePoint now = kNow) {
     const auto acquisition = locks().acquire("_lock" + key, now, lease);
     if (!acquisition.grant) throw std::logic_error("lock of " + key + " is held");
     return *acquisition.grant;
   }
   // Takes the lock of `key` once its holder's (short) lease has run out on
   // the server.
-  redis::LockGranted take_over(const std::string& key) {
-    std::optional<redis::LockGranted> grant;
+  LockGrant take_over(const std::string& key) {
+    std::optional<LockGrant> grant;
     const bool granted = eventually(
         [&] { return (grant = locks().acquire("_lock" + key, kNow, kLease).grant).has_value(); },
         std::chrono::seconds(2));
     if (!granted) throw std::logic_error("lock of " + key + " was never taken over");
     return *grant;
   }
-  std::string record_field(const std::string& key, const std::string& field) {
-    return server_->command({"HGET", redis_key("_lock" + key), field});
+  // The lock record of `key` as redis-cli shows it (HGETALL): the token,
+  // then its terms, one per line.
+  std::string record(const std::string& key) {
+    return server_->command({"HGETALL", redis_key("_lock" + key)});
+  }
+  static std::string record_of(const LockGrant& grant, milliseconds lease = kLease) {
+    return std::to_string(grant.fencing_token) + "\n" +
+           std::to_string(common::to_unix_ms(grant.acquired_at)) + " " +
+           std::to_string(lease.count());
   }
 
   std::optional<RedisServer> server_;
@@ -65,18 +70,16 @@ class StandaloneLocks : public ::testing::Test {
 };
 
 TEST_F(StandaloneLocks, AGrantWritesAReadableRecordExpiringWithTheLease) {
-  const redis::LockGranted grant = take("k");
+  const LockGrant grant = take("k");
   EXPECT_EQ(grant.acquired_at, kNow);
-  EXPECT_EQ(record_field("k", "token"), std::to_string(grant.fencing_token));
-  EXPECT_EQ(record_field("k", "acquired_at_ms"), "1700000000000");
-  EXPECT_EQ(record_field("k", "lease_ms"), "6000");
+  EXPECT_EQ(record("k"), std::to_string(grant.fencing_token) + "\n1700000000000 6000");
   const long long left = std::stoll(server_->command({"PTTL", redis_key("_lockk")}));
   EXPECT_GT(left, 5000);
   EXPECT_LE(left, 6000);
 }
 
 TEST_F(StandaloneLocks, AcquiredAtIsTheCallersTimeInWholeMilliseconds) {
-  const redis::LockGranted grant = take("k", kLease, kNow + microseconds(1999));
+  const LockGrant grant = take("k", kLease, kNow + microseconds(1999));
   EXPECT_EQ(grant.acquired_at, kNow + milliseconds(1));
 }
 
@@ -106,7 +109,7 @@ TEST_F(StandaloneLocks, TokensIncreaseAcrossTheRegionsKeys) {
     const auto grant = take(key);
     EXPECT_GT(grant.fencing_token, previous);
     previous = grant.fencing_token;
-    EXPECT_TRUE(locks().release("_lock" + key, grant.fencing_token));
+    EXPECT_EQ(locks().release("_lock" + key, grant.fencing_token), ReleaseResult::kReleased);
   }
 }
 
@@ -125,33 +128,54 @@ TEST_F(StandaloneLocks, ALeaseOfZeroNeverRunsOut) {
 
 TEST_F(StandaloneLocks, ReleaseDeletesTheRecordThatCarriesItsToken) {
   const auto grant = take("k");
-  EXPECT_TRUE(locks().release("_lockk", grant.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token), ReleaseResult::kReleased);
   EXPECT_EQ(server_->command({"EXISTS", redis_key("_lockk")}), "0");
   EXPECT_TRUE(locks().acquire("_lockk", kNow, kLease).grant);
 }
 
 TEST_F(StandaloneLocks, ReleaseWithAnotherTokenLeavesTheRecord) {
   const auto grant = take("k");
-  EXPECT_FALSE(locks().release("_lockk", grant.fencing_token + 1));
-  EXPECT_FALSE(locks().release("_lockk", 0));
-  EXPECT_EQ(record_field("k", "token"), std::to_string(grant.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token + 1), ReleaseResult::kSuccessorHolds);
+  EXPECT_EQ(locks().release("_lockk", 0), ReleaseResult::kSuccessorHolds);
+  EXPECT_EQ(record("k"), record_of(grant));
 }
 
-TEST_F(StandaloneLocks, AStaleHoldersReleaseLeavesItsSuccessorsRecord) {
+// A release is one round trip: one script, whose one HDEL of the token's
+// field removes the record with its last field.
+TEST_F(StandaloneLocks, ReleaseIsOneScriptDeletingTheTokensField) {
+  const auto grant = take("k");
+  locks().release("_lockother",
+                  1);  // the server learns the script (NOSCRIPT, SCRIPT LOAD)
+  server_->command({"CONFIG", "RESETSTAT"});
+  EXPECT_EQ(locks().release("_lockk", grant.fencing_token), ReleaseResult::kReleased);
+  const std::string stats = server_->command({"INFO", "commandstats"});
+  EXPECT_TRUE(mentions(stats, "cmdstat_evalsha:calls=1,")) << stats;
+  EXPECT_TRUE(mentions(stats, "cmdstat_hdel:calls=1,")) << stats;
+  EXPECT_FALSE(mentions(stats, "cmdstat_exists")) << stats;
+}
+
+TEST_F(StandaloneLocks, AStaleHoldersReleaseFindsItsSuccessorAndLeavesItsRecord) {
   const auto stale = take("k", milliseconds(20));
   const auto successor = take_over("k");
-  EXPECT_FALSE(locks().release("_lockk", stale.fencing_token));
-  EXPECT_EQ(record_field("k", "token"), std::to_string(successor.fencing_token));
+  EXPECT_EQ(locks().release("_lockk", stale.fencing_token), ReleaseResult::kSuccessorHolds);
+  EXPECT_EQ(record("k"), record_of(successor));
+}
+
+TEST_F(StandaloneLocks, AReleaseAfterTheLeaseRanOutFindsTheRecordGone) {
+  const auto spent = take("k", milliseconds(20));
+  std::this_thread::sleep_for(milliseconds(60));
+  EXPECT_EQ(locks().release("_lockk", spent.fencing_token), ReleaseResult::kAlreadyGone);
+  EXPECT_EQ(locks().release("_lockk", spent.fencing_token), ReleaseResult::kAlreadyGone);
 }
 
 TEST_F(StandaloneLocks, ALockedSetWritesWhileTheLockHolds) {
   const auto grant = take("k");
   EXPECT_EQ(locks().set_locked("k", "v", milliseconds(60'000), "_lockk", grant.fencing_token, kNow),
-            LockedWrite::kApplied);
+            LockedWriteResult::kApplied);
   EXPECT_EQ(values().get("k"), "v");
   EXPECT_GT(std::stoll(server_->command({"PTTL", redis_key("k")})), 59'000);
   EXPECT_EQ(locks().set_locked("k", "w", std::nullopt, "_lockk", grant.fencing_token, kNow),
-            LockedWrite::kApplied);
+            LockedWriteResult::kApplied);
   EXPECT_EQ(server_->command({"PTTL", redis_key("k")}), "-1");
 }
 
@@ -159,14 +183,15 @@ TEST_F(StandaloneLocks, ALockedSetOfAnExpiredValueDeletesIt) {
   const auto grant = take("k");
   values().set("k", "old", std::nullopt);
   EXPECT_EQ(locks().set_locked("k", "v", milliseconds(0), "_lockk", grant.fencing_token, kNow),
-            LockedWrite::kApplied);
+            LockedWriteResult::kApplied);
   EXPECT_FALSE(values().get("k"));
 }
 
 TEST_F(StandaloneLocks, ALockedWriteWithoutARecordIsRefused) {
   values().set("k", "kept", std::nullopt);
-  EXPECT_EQ(locks().set_locked("k", "v", std::nullopt, "_lockk", 1, kNow), LockedWrite::kLockLost);
-  EXPECT_EQ(locks().erase_locked("k", "_lockk", 1, kNow), LockedWrite::kLockLost);
+  EXPECT_EQ(locks().set_locked("k", "v", std::nullopt, "_lockk", 1, kNow),
+            LockedWriteResult::kLockLost);
+  EXPECT_EQ(locks().erase_locked("k", "_lockk", 1, kNow), LockedWriteResult::kLockLost);
   EXPECT_EQ(values().get("k"), "kept");
 }
 
@@ -174,9 +199,9 @@ TEST_F(StandaloneLocks, ALockedWriteWithAnotherTokenIsRefused) {
   const auto grant = take("k");
   values().set("k", "kept", std::nullopt);
   EXPECT_EQ(locks().set_locked("k", "v", std::nullopt, "_lockk", grant.fencing_token + 1, kNow),
-            LockedWrite::kLockLost);
+            LockedWriteResult::kLockLost);
   EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token - 1, kNow),
-            LockedWrite::kLockLost);
+            LockedWriteResult::kLockLost);
   EXPECT_EQ(values().get("k"), "kept");
 }
 
@@ -185,17 +210,18 @@ TEST_F(StandaloneLocks, AStaleHoldersLockedWriteAfterATakeoverIsRefused) {
   take_over("k");
   // The stale holder's clock says its lease is young: only the token refuses.
   EXPECT_EQ(locks().set_locked("k", "late", std::nullopt, "_lockk", stale.fencing_token, kNow),
-            LockedWrite::kLockLost);
+            LockedWriteResult::kLockLost);
   EXPECT_FALSE(values().get("k"));
 }
 
 TEST_F(StandaloneLocks, ALockedEraseSaysWhetherAValueWasThere) {
   const auto grant = take("k");
   values().set("k", "v", std::nullopt);
-  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow), LockedWrite::kApplied);
+  EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
+            LockedWriteResult::kApplied);
   EXPECT_FALSE(values().get("k"));
   EXPECT_EQ(locks().erase_locked("k", "_lockk", grant.fencing_token, kNow),
-            LockedWrite::kKeyAbsent);
+            LockedWriteResult::kKeyAbsent);
 }
 
 // The time rule, case by case, against lock::judge_locked_write: a write at
@@ -228,17 +254,17 @@ TEST_F(StandaloneLocks, TheTimeRuleIsTheCppRuleCaseByCase) {
     const auto grant = take(key, cases[i].lease);
     const TimePoint now = kNow + cases[i].after_grant;
     const lock::LeaseRecord record{grant.fencing_token, grant.acquired_at, cases[i].lease};
-    const LockedWrite expected =
+    const LockedWriteResult expected =
         lock::judge_locked_write(record, grant.fencing_token, now) == lock::LockVerdict::kMayWrite
-            ? LockedWrite::kApplied
-            : LockedWrite::kLockLost;
+            ? LockedWriteResult::kApplied
+            : LockedWriteResult::kLockLost;
     EXPECT_EQ(locks().set_locked(key, "v", std::nullopt, "_lock" + key, grant.fencing_token, now),
               expected)
         << "lease " << cases[i].lease.count() << " ms, write " << cases[i].after_grant.count()
         << " us after the grant";
     EXPECT_EQ(locks().erase_locked(key, "_lock" + key, grant.fencing_token, now) !=
-                  LockedWrite::kLockLost,
-              expected == LockedWrite::kApplied);
+                  LockedWriteResult::kLockLost,
+              expected == LockedWriteResult::kApplied);
   }
 }
 
@@ -250,14 +276,14 @@ TEST_F(StandaloneLocks, ThreadsContendingForOneLockExcludeEachOther) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
-        std::optional<redis::LockGranted> grant;
+        std::optional<LockGrant> grant;
         while (!(grant = locks().acquire("_lockc", kNow, kLease).grant)) std::this_thread::yield();
         if (inside.fetch_add(1) != 0) overlaps.fetch_add(1);
         EXPECT_EQ(locks().set_locked("c", std::to_string(cycles.fetch_add(1)), std::nullopt,
                                      "_lockc", grant->fencing_token, kNow),
-                  LockedWrite::kApplied);
+                  LockedWriteResult::kApplied);
         inside.fetch_sub(1);
-        EXPECT_TRUE(locks().release("_lockc", grant->fencing_token));
+        EXPECT_EQ(locks().release("_lockc", grant->fencing_token), ReleaseResult::kReleased);
       }
     });
   }
@@ -273,6 +299,14 @@ TEST_F(StandaloneLocks, ALockOfAnotherBucketIsAnInvalidArgument) {
   while (redis::KeyLayout::bucket_of(other) == redis::KeyLayout::bucket_of("a")) other += "b";
   EXPECT_THROW(locks().set_locked(other, "v", std::nullopt, "_locka", grant.fencing_token, kNow),
                std::invalid_argument);
+}
+
+TEST_F(StandaloneLocks, UnreadableTermsUnderTheTokenAreCorruption) {
+  const auto grant = take("k");
+  server_->command({"HSET", redis_key("_lockk"), std::to_string(grant.fencing_token), "garbage"});
+  EXPECT_THROW(locks().set_locked("k", "v", std::nullopt, "_lockk", grant.fencing_token, kNow),
+               Corruption);
+  EXPECT_FALSE(values().get("k"));
 }
 
 TEST_F(StandaloneLocks, ALockRecordThatIsNotAHashIsCorruption) {

@@ -1,0 +1,55 @@
+#include "region/backends/redis/shared_clients.h"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace regionkv::redis {
+namespace {
+
+// What makes two regions' connections interchangeable: everything a
+// connection is opened with, and the pool's size. (max_value_size is not a
+// connection setting.)
+using ClientIdentity = std::tuple<std::string, int, std::string, std::string, std::string,
+                                  long long, long long, std::size_t>;
+
+ClientIdentity identity_of(const RedisOptions& options) {
+  std::string seeds;
+  for (const auto& seed : options.cluster_seeds) seeds += seed.to_string() + ",";
+  return {options.cluster_mode() ? std::string() : options.server.to_string(),
+          options.database,
+          options.credentials.user,
+          options.credentials.password,
+          seeds,
+          options.connect_timeout.count(),
+          options.io_timeout.count(),
+          options.pool_size};
+}
+
+struct Clients {
+  std::mutex mutex;
+  std::map<ClientIdentity, std::weak_ptr<RedisClient>> by_identity;  // guarded by mutex
+};
+
+Clients& clients() {
+  static Clients* instance = new Clients();  // never destroyed: used until exit
+  return *instance;
+}
+
+}  // namespace
+
+std::shared_ptr<RedisClient> shared_client(const RedisOptions& options) {
+  Clients& all = clients();
+  std::lock_guard lock(all.mutex);
+  std::erase_if(all.by_identity, [](const auto& entry) { return entry.second.expired(); });
+  std::weak_ptr<RedisClient>& slot = all.by_identity[identity_of(options)];
+  std::shared_ptr<RedisClient> client = slot.lock();
+  if (!client) {
+    client = std::make_shared<RedisClient>(options);
+    slot = client;
+  }
+  return client;
+}
+
+}  // namespace regionkv::redis
