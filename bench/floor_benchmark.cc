@@ -75,6 +75,7 @@ BENCHMARK(BM_Floor_MutexMap_Contended)
 // a region's is.
 struct RawRocksDB {
   std::unique_ptr<ScratchDirectory> directory;
+  engine::StoreRocksDBOptions options;  // its cache and memtable budget outlive db
   std::unique_ptr<rocksdb::DB> db;  // a TransactionDB for the peer
   rocksdb::TransactionDB* transactions = nullptr;
   rocksdb::ColumnFamilyHandle* family = nullptr;
@@ -86,8 +87,8 @@ void open_raw(Durability durability, bool transaction_db) {
   raw.directory = std::make_unique<ScratchDirectory>();
   StoreOptions store_options;
   store_options.durability = durability;
-  rocksdb::Options options(engine::store_db_options(store_options),
-                           engine::store_column_family_options());
+  raw.options = engine::store_rocksdb_options(store_options);
+  rocksdb::Options options(raw.options.db, raw.options.family);
   const std::string path = (raw.directory->path() / "db").string();
   if (transaction_db) {
     rocksdb::TransactionDB* db = nullptr;
@@ -100,10 +101,9 @@ void open_raw(Durability durability, bool transaction_db) {
     check(rocksdb::DB::Open(options, path, &db), "open DB");
     raw.db.reset(db);
   }
-  check(raw.db->CreateColumnFamily(engine::store_column_family_options(), "bench",
-                                   &raw.family),
+  check(raw.db->CreateColumnFamily(raw.options.family, "bench", &raw.family),
         "create column family");
-  raw.write_options = engine::store_write_options(durability);
+  raw.write_options = raw.options.write;
 }
 
 void open_raw_process_crash(const benchmark::State&) {
@@ -120,6 +120,7 @@ void close_raw(const benchmark::State&) {
   raw.family = nullptr;
   raw.transactions = nullptr;
   raw.db.reset();
+  raw.options = {};
   raw.directory.reset();
 }
 

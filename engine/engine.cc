@@ -63,6 +63,7 @@ void check_status(const rocksdb::Status& status, std::string_view what) {
 
 std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
+  validate_store_options(options);
   const bool exists = inspect_directory(dir, options.create_if_missing);
   if (!exists) {
     // Created here rather than by RocksDB, which logs an error while it
@@ -74,9 +75,8 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
 
   std::unique_ptr<Engine> engine(new Engine());
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
-  const rocksdb::DBOptions db_options = store_db_options(options);
-  engine->family_options_ = store_column_family_options();
-  engine->write_options_ = store_write_options(options.durability);
+  engine->options_ = store_rocksdb_options(options, options.log);
+  const rocksdb::DBOptions& db_options = engine->options_.db;
   engine->clock_ = options.time_source
                        ? std::shared_ptr<const TimeSource>(options.time_source)
                        : system_time_source();
@@ -90,7 +90,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names)
     descriptors.emplace_back(name, name == rocksdb::kDefaultColumnFamilyName
-                                       ? engine->family_options_
+                                       ? engine->options_.family
                                        : engine->region_family_options(name));
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -186,7 +186,7 @@ NoExpiryKeys& Engine::no_expiry_keys(const std::string& region) {
 rocksdb::ColumnFamilyOptions Engine::region_family_options(const std::string& region) {
   auto& no_expiry_keys = no_expiry_keys_[region];
   if (!no_expiry_keys) no_expiry_keys = std::make_shared<NoExpiryKeys>(region);
-  rocksdb::ColumnFamilyOptions options = family_options_;
+  rocksdb::ColumnFamilyOptions options = options_.family;
   add_expiry_options(options, clock_, no_expiry_keys);
   return options;
 }
@@ -199,7 +199,7 @@ std::vector<std::string> Engine::region_names() const {
 }
 
 void Engine::write(rocksdb::WriteBatch& batch) {
-  check_status(db_->Write(write_options_, &batch), "write failed");
+  check_status(db_->Write(options_.write, &batch), "write failed");
 }
 
 std::optional<std::string> Engine::read_metadata(std::string_view key) {
