@@ -3,9 +3,12 @@
 #include <rocksdb/options.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <system_error>
 
 #include "engine/expiry_compaction_filter.h"
+#include "engine/owner_only_files.h"
+#include "engine/rocksdb_logger.h"
 #include "engine/rocksdb_options.h"
 #include "regionkv/errors.h"
 
@@ -52,6 +55,20 @@ bool inspect_directory(const fs::path& dir, bool create_if_missing) {
   return false;
 }
 
+// Says so, once, if users other than the owner have any permission on an
+// existing store directory: they may read its files, unless every file is
+// mode 0600 (those written since this release are; older ones are 0644).
+void warn_if_others_may_read(const fs::path& dir,
+                             const std::function<void(std::string_view)>& log) {
+  std::error_code ec;
+  const fs::perms mode = fs::status(dir, ec).permissions();
+  if (ec || !others_may_access(mode)) return;
+  char octal[8];
+  std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode) & 07777);
+  report(log, "store directory " + dir.string() + " is open to other users (mode " + octal +
+                  "): they may read the values and locks it holds; chmod 700 it");
+}
+
 }  // namespace
 
 void check_status(const rocksdb::Status& status, std::string_view what) {
@@ -65,12 +82,17 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
   validate_store_options(options);
   const bool exists = inspect_directory(dir, options.create_if_missing);
-  if (!exists) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
     // Created here rather than by RocksDB, which logs an error while it
-    // looks for a directory that is not there yet.
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) refuse(dir, "cannot create the directory: " + ec.message());
+    // looks for a directory that is not there yet; mode 0700.
+    try {
+      create_owner_only_directory(dir);
+    } catch (const fs::filesystem_error& e) {
+      refuse(dir, std::string("cannot create the directory: ") + e.code().message());
+    }
+  } else {
+    warn_if_others_may_read(dir, options.log);
   }
 
   std::unique_ptr<Engine> engine(new Engine());

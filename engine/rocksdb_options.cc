@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/owner_only_files.h"
 #include "engine/rocksdb_logger.h"
 
 namespace regionkv::engine {
@@ -44,6 +45,8 @@ StoreRocksDBOptions store_rocksdb_options(const StoreOptions& options,
   rocksdb::DBOptions& db = result.db;
   db.create_if_missing = options.create_if_missing;
   db.create_missing_column_families = false;
+  // Files mode 0600, directories 0700 (engine/owner_only_files.h).
+  db.env = owner_only_env();
   // Keep RocksDB's own log out of the store directory (engine/rocksdb_logger.h).
   db.info_log = make_rocksdb_logger(std::move(log));
   // A torn last record (a crash mid-write) is dropped; damage anywhere else

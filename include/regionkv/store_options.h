@@ -31,7 +31,9 @@ enum class Durability {
 
 struct StoreOptions {
   // false: opening a missing directory throws StorageError.
-  // Default: true.
+  // Default: true. A directory the store creates is made mode 0700, and
+  // every file the store writes is mode 0600: no other user can read what
+  // it holds.
   bool create_if_missing = true;
 
   // Default: kProcessCrash.
@@ -107,8 +109,10 @@ struct StoreOptions {
 
   // Receives one line for each event the store reports without failing a
   // call: a failed background sweep of a region (the sweeper goes on and
-  // retries it on its next pass) and RocksDB's own error messages (a failed
-  // background flush or compaction).
+  // retries it on its next pass), RocksDB's own error messages (a failed
+  // background flush or compaction), and, once per open, a store directory
+  // that other users may read (group or other permission bits set; the
+  // store opens all the same).
   // May be called from any of the store's threads, also concurrently, and
   // during Store::open: it must be thread-safe and must not call the store.
   // null: each line goes to stderr.
