@@ -151,6 +151,12 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
       refuse(dir, "unsupported regionkv format '" + marker + "'");
   }
   for (auto& [name, no_expiry_keys] : engine->no_expiry_keys_) no_expiry_keys->load(*raw);
+  if (engine->options_.write.sync) {
+    Engine* self = engine.get();
+    engine->pipeline_ = std::make_unique<CommitPipeline>([self](rocksdb::WriteBatch& batch) {
+      return self->db_->Write(self->options_.write, &batch);
+    });
+  }
   return engine;
 }
 
@@ -164,6 +170,7 @@ bool Engine::is_blank() {
 }
 
 void Engine::close() {
+  pipeline_.reset();  // waits for every write in flight
   if (!db_) return;
   for (auto& [name, family] : families_) db_->DestroyColumnFamilyHandle(family.handle);
   families_.clear();
@@ -221,7 +228,8 @@ std::vector<std::string> Engine::region_names() const {
 }
 
 void Engine::write(rocksdb::WriteBatch& batch) {
-  check_status(db_->Write(options_.write, &batch), "write failed");
+  check_status(pipeline_ ? pipeline_->write(batch) : db_->Write(options_.write, &batch),
+               "write failed");
 }
 
 std::optional<std::string> Engine::read_metadata(std::string_view key) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/striped_mutex.h"
+#include "engine/commit_pipeline.h"
 #include "engine/no_expiry_keys.h"
 #include "engine/rocksdb_options.h"
 #include "regionkv/store_options.h"
@@ -55,8 +56,11 @@ class Engine {
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
 
-  // Durable per StoreOptions::durability; throws StorageError.
+  // Durable per StoreOptions::durability; throws StorageError. Under
+  // kPowerLoss, concurrent writes share one fsync (engine/commit_pipeline.h).
   void write(rocksdb::WriteBatch& batch);
+  // Null unless the durability is kPowerLoss.
+  const CommitPipeline* commit_pipeline() const { return pipeline_.get(); }
 
   // The store's own metadata, in the default column family (docs/format.md):
   // nullopt if `key` is absent. Throws StorageError.
@@ -78,6 +82,8 @@ class Engine {
   // holds outlive the database and every column family.
   StoreRocksDBOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  // kPowerLoss only; drained before db_ closes.
+  std::unique_ptr<CommitPipeline> pipeline_;
   struct Family {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
     std::unique_ptr<KeyLocks> key_locks = std::make_unique<KeyLocks>();
