@@ -139,7 +139,7 @@ void BM_Floor_RocksDBPutDeleteSync(benchmark::State& state) { put_delete_cycles(
 BENCHMARK(BM_Floor_RocksDBPutDelete)
     ->Setup(open_raw_process_crash)->Teardown(close_raw)->Apply(one_and_two_threads);
 BENCHMARK(BM_Floor_RocksDBPutDeleteSync)
-    ->Setup(open_raw_power_loss)->Teardown(close_raw)->Apply(one_and_two_threads)
+    ->Setup(open_raw_power_loss)->Teardown(close_raw)->Apply(one_to_eight_threads)
     ->MinTime(kFsyncBoundMinTime);
 
 // ---- the TransactionDB peer ------------------------------------------------
