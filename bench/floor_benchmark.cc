@@ -14,6 +14,7 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -89,6 +90,9 @@ void open_raw(Durability durability, bool transaction_db) {
   store_options.durability = durability;
   raw.options = engine::store_rocksdb_options(store_options);
   rocksdb::Options options(raw.options.db, raw.options.family);
+  // Made here, as the Engine makes a store's: RocksDB logs an error when it
+  // looks for a directory that is not there yet.
+  std::filesystem::create_directories(raw.directory->path() / "db");
   const std::string path = (raw.directory->path() / "db").string();
   if (transaction_db) {
     rocksdb::TransactionDB* db = nullptr;
