@@ -96,6 +96,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   }
 
   std::unique_ptr<Engine> engine(new Engine());
+  engine->directory_ = dir;
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
   engine->options_ = store_rocksdb_options(options, options.log);
   const rocksdb::DBOptions& db_options = engine->options_.db;

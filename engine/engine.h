@@ -20,6 +20,7 @@
 #include "engine/commit_pipeline.h"
 #include "engine/no_expiry_keys.h"
 #include "engine/rocksdb_options.h"
+#include "regionkv/stats.h"
 #include "regionkv/store_options.h"
 
 namespace regionkv::engine {
@@ -52,6 +53,10 @@ class Engine {
   // The region's hashed no-expiry keys as the sweeper and the compaction
   // filter see them (engine/no_expiry_keys.h). Created with the column family.
   NoExpiryKeys& no_expiry_keys(const std::string& region);
+
+  // The RocksDB figures of StoreStats: the block cache, memtables, WAL and
+  // table files, in all and per region (engine_stats.cc).
+  EngineStats stats();
 
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
@@ -99,7 +104,17 @@ class Engine {
   // holds it); guarded by families_mutex_.
   std::map<std::string, std::shared_ptr<NoExpiryKeys>, std::less<>> no_expiry_keys_;
   std::shared_ptr<const TimeSource> clock_;  // the store's; for the filter
+  std::filesystem::path directory_;
 };
+
+// The RocksDB figures of a store's database: its block cache, memtables and
+// table files from RocksDB, per region (`regions`) and in all, and its log
+// files in `directory`. Works on a secondary instance too (the log then is
+// the primary's, as found in the directory).
+EngineStats collect_engine_stats(
+    rocksdb::DB& db,
+    const std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>>& regions,
+    const std::filesystem::path& directory);
 
 // Throws StorageError carrying `what` and the status, unless it is ok().
 void check_status(const rocksdb::Status& status, std::string_view what);

@@ -1,12 +1,17 @@
 // regionkv-token-service: an example of the long-running programs that embed
 // a store. It issues tokens into a region, reads them back, revokes one
 // under its lock and shows what it stored, then exits; --keep-running keeps
-// it issuing and revoking until SIGINT or SIGTERM.
+// it issuing and revoking until SIGINT or SIGTERM. --metrics-port serves the
+// store's statistics over HTTP on 127.0.0.1 meanwhile: /metrics for
+// Prometheus, /stats for JSON (include/regionkv/stats.h).
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <random>
 #include <thread>
 
@@ -38,6 +43,35 @@ void revoke(regionkv::Region& tokens, regionkv::Region& revoked, const std::stri
   tokens.erase(id, lock);
 }
 
+// Serves `store`'s statistics on 127.0.0.1:`port` (0: any free port) until
+// stopped, in a thread of its own.
+class MetricsServer {
+ public:
+  MetricsServer(const regionkv::Store& store, int port) {
+    server_.Get("/metrics", [&store](const httplib::Request&, httplib::Response& response) {
+      response.set_content(regionkv::to_prometheus(store.stats()),
+                           "text/plain; version=0.0.4; charset=utf-8");
+    });
+    server_.Get("/stats", [&store](const httplib::Request&, httplib::Response& response) {
+      response.set_content(regionkv::to_json(store.stats()), "application/json");
+    });
+    port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1")
+                      : (server_.bind_to_port("127.0.0.1", port) ? port : -1);
+    if (port_ < 0) throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~MetricsServer() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  httplib::Server server_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -51,6 +85,11 @@ int main(int argc, char** argv) {
   app.add_option("--expire-seconds", expire_seconds, "Token lifetime")
       ->check(CLI::Range(1, 365 * 24 * 3600));
   app.add_flag("--keep-running", keep_running, "Keep issuing until SIGINT/SIGTERM");
+  std::optional<int> metrics_port;
+  app.add_option("--metrics-port", metrics_port,
+                 "Serve statistics on http://127.0.0.1:PORT/metrics (0: any free port); "
+                 "implies --keep-running")
+      ->check(CLI::Range(0, 65535));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -74,6 +113,12 @@ int main(int argc, char** argv) {
               << " (revoked one is " << (tokens.find(issued.front()) ? "still there!" : "gone")
               << ")\n";
 
+    std::optional<MetricsServer> metrics;
+    if (metrics_port) {
+      metrics.emplace(*store, *metrics_port);
+      keep_running = true;
+      std::cout << "metrics on http://127.0.0.1:" << metrics->port() << "/metrics" << std::endl;
+    }
     if (keep_running) {
       std::signal(SIGINT, [](int) { stop_requested = true; });
       std::signal(SIGTERM, [](int) { stop_requested = true; });

@@ -36,8 +36,8 @@ LockAttempt DefaultLocks::try_lock(std::string_view lock_key, const LeaseTerms& 
   return locks_.try_lock(lock_key, terms);
 }
 
-void DefaultLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
-  locks_.unlock(lock_key, fencing_token);
+ReleaseResult DefaultLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+  return locks_.unlock(lock_key, fencing_token);
 }
 
 LockedWriteResult DefaultLocks::set_locked(std::string_view key, std::string_view value,

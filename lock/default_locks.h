@@ -31,7 +31,7 @@ class DefaultLocks final : public LockBackend {
   explicit DefaultLocks(Backend& backend);
 
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
-  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
+  ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
   LockedWriteResult set_locked(std::string_view key, std::string_view value,
                                ExpiresAt expires_at, std::string_view lock_key,
                                std::uint64_t fencing_token) override;

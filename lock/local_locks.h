@@ -12,6 +12,8 @@
 //   set_locked,   write only if judge_locked_write allows it for the record
 //   erase_locked  as it is at that moment.
 // The store supplies its records through a type satisfying LockRecords.
+// Stores whose lock records live on servers have algorithms of their own
+// (lock/README.md lists them).
 #ifndef REGIONKV_LOCK_LOCAL_LOCKS_H_
 #define REGIONKV_LOCK_LOCAL_LOCKS_H_
 
@@ -57,19 +59,23 @@ class LocalLocks final : public LockBackend {
 
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override {
     auto section = records_.exclusive(lock_key);
-    if (const auto holder = records_.lease(section, lock_key); holder && holder->live_at(terms.now))
-      return LockAttempt{std::nullopt, holder->ends()};
+    const auto holder = records_.lease(section, lock_key);
+    if (holder && holder->live_at(terms.now)) return LockAttempt{std::nullopt, holder->ends()};
+    const bool took_over = holder.has_value();  // a spent lease is replaced
     const LeaseRecord lease{tokens_.next(lock_key), common::truncate_to_ms(terms.now),
                             terms.lease};
     records_.put_lease(section, lock_key, lease);
-    return LockAttempt{LockGrant{lease.fencing_token, lease.acquired_at}, std::nullopt};
+    return LockAttempt{LockGrant{lease.fencing_token, lease.acquired_at, took_over},
+                       std::nullopt};
   }
 
-  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override {
+  ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override {
     auto section = records_.exclusive(lock_key);
-    if (const auto held = records_.lease(section, lock_key);
-        held && held->fencing_token == fencing_token)
-      records_.erase_lease(section, lock_key);
+    const auto held = records_.lease(section, lock_key);
+    if (!held) return ReleaseResult::kAlreadyGone;
+    if (held->fencing_token != fencing_token) return ReleaseResult::kSuccessorHolds;
+    records_.erase_lease(section, lock_key);
+    return ReleaseResult::kReleased;
   }
 
   LockedWriteResult set_locked(std::string_view key, std::string_view value,

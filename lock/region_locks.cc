@@ -34,10 +34,12 @@ nanoseconds jittered_backoff(int attempt) {
 
 }  // namespace
 
-RegionLocks::RegionLocks(Settings settings, LockBackend& backend)
+RegionLocks::RegionLocks(Settings settings, LockBackend& backend,
+                         common::RegionCounters& counters)
     : settings_(std::move(settings)),
       lease_(lease_for(settings_.lock_timeout)),
-      backend_(backend) {}
+      backend_(backend),
+      counters_(counters) {}
 
 Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
   const TimeSource& clock = *settings_.clock;
@@ -48,16 +50,31 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
   if (!settings_.locking) return grant(common::truncate_to_ms(clock.now()), 0);
 
   // Registered as a waiter from the first failed attempt on, so that the
-  // uncontended path stays free of shared writes (lock/lock_waiters.h).
+  // uncontended path stays free of shared writes (lock/lock_waiters.h); the
+  // wait is timed from then on too.
   std::optional<LockWaiters::Ticket> waiting;
+  std::chrono::steady_clock::time_point waiting_since;
+  const auto count_wait = [&] {
+    if (!waiting) return;
+    counters_.add(common::RegionCounters::kLockWaitMicros,
+                  static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - waiting_since).count()));
+  };
   for (int attempt = 0;; ++attempt) {
     std::uint64_t generation = waiting ? waiting->generation() : 0;
     const LockAttempt result = backend_.try_lock(record_key, LeaseTerms{clock.now(), lease_});
-    if (result.grant) return grant(result.grant->acquired_at, result.grant->fencing_token);
+    if (result.grant) {
+      count_wait();
+      counters_.add(common::RegionCounters::kLocksGranted);
+      if (result.grant->took_over) counters_.add(common::RegionCounters::kLockTakeovers);
+      return grant(result.grant->acquired_at, result.grant->fencing_token);
+    }
     if (attempt + 1 >= settings_.max_lock_attempts) break;
     if (!waiting) {
       waiting.emplace(waiters_.enter(record_key));
+      waiting_since = std::chrono::steady_clock::now();
       generation = waiting->generation();
+      counters_.add(common::RegionCounters::kLockWaits);
     }
     nanoseconds pause = jittered_backoff(attempt);
     if (result.holder_lease_ends) {
@@ -68,6 +85,8 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
     }
     waiting->wait(generation, pause);
   }
+  count_wait();
+  counters_.add(common::RegionCounters::kLockUnavailable);
   throw LockUnavailable(common::describe_key(settings_.region_name, key) +
                         ": maximum lock attempts (" +
                         std::to_string(settings_.max_lock_attempts) + ") reached");
@@ -87,25 +106,33 @@ bool RegionLocks::admit_locked_write(const Lock& lock, std::string_view key) con
   // The lock's own view of its lease: the store judges the record it holds.
   const LeaseRecord own{lock.fencing_token_, lock.acquired_at_, lease_};
   if (judge_locked_write(own, lock.fencing_token_, settings_.clock->now()) ==
-      LockVerdict::kLeaseSpent)
+      LockVerdict::kLeaseSpent) {
+    counters_.add(common::RegionCounters::kLockTimeouts);
     throw LockTimeout(common::describe_key(settings_.region_name, key) +
                       ": the lock's lease is (nearly) spent");
+  }
   return true;
+}
+
+LockedWriteResult RegionLocks::counted(LockedWriteResult result) {
+  if (result == LockedWriteResult::kLockLost) counters_.add(common::RegionCounters::kLockTimeouts);
+  return result;
 }
 
 LockedWriteResult RegionLocks::set_locked(const Lock& lock, std::string_view stored_key,
                                           std::string_view value, ExpiresAt expires_at) {
-  return backend_.set_locked(stored_key, value, expires_at, lock.record_key_,
-                             lock.fencing_token_);
+  return counted(backend_.set_locked(stored_key, value, expires_at, lock.record_key_,
+                                     lock.fencing_token_));
 }
 
 LockedWriteResult RegionLocks::erase_locked(const Lock& lock, std::string_view stored_key) {
-  return backend_.erase_locked(stored_key, lock.record_key_, lock.fencing_token_);
+  return counted(backend_.erase_locked(stored_key, lock.record_key_, lock.fencing_token_));
 }
 
 void RegionLocks::release(const Lock& lock) {
   if (!settings_.locking) return;
-  backend_.unlock(lock.record_key_, lock.fencing_token_);
+  if (backend_.unlock(lock.record_key_, lock.fencing_token_) == ReleaseResult::kSuccessorHolds)
+    counters_.add(common::RegionCounters::kReleasesFoundSuccessor);
   waiters_.notify(lock.record_key_);
 }
 

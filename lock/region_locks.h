@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/lifetime.h"
+#include "common/region_counters.h"
 #include "lock/lock_waiters.h"
 #include "regionkv/lock.h"
 #include "regionkv/lock_backend.h"
@@ -31,8 +32,9 @@ class RegionLocks {
     std::shared_ptr<const TimeSource> clock;
   };
 
-  // `backend` must outlive this object.
-  RegionLocks(Settings settings, LockBackend& backend);
+  // `backend` and `counters` (where the lock figures of RegionStats are
+  // counted) must outlive this object.
+  RegionLocks(Settings settings, LockBackend& backend, common::RegionCounters& counters);
   RegionLocks(const RegionLocks&) = delete;
   RegionLocks& operator=(const RegionLocks&) = delete;
 
@@ -51,6 +53,8 @@ class RegionLocks {
   // or was released, LockTimeout if its lease is (nearly) spent.
   bool admit_locked_write(const Lock& lock, std::string_view key) const;
   // The lock backend's locked writes, for a lock admit_locked_write admitted.
+  // A kLockLost result is counted as a lock timeout (the caller throws
+  // LockTimeout).
   LockedWriteResult set_locked(const Lock& lock, std::string_view stored_key,
                                std::string_view value, ExpiresAt expires_at);
   LockedWriteResult erase_locked(const Lock& lock, std::string_view stored_key);
@@ -58,10 +62,12 @@ class RegionLocks {
  private:
   friend class regionkv::Lock;
   void release(const Lock& lock);
+  LockedWriteResult counted(LockedWriteResult result);
 
   const Settings settings_;
   const std::chrono::milliseconds lease_;  // lease_for(lock_timeout)
   LockBackend& backend_;
+  common::RegionCounters& counters_;
   LockWaiters waiters_;
   common::Lifetime lifetime_;
 };

@@ -21,6 +21,22 @@ std::string list_names(const std::vector<std::string>& names) {
 
 }  // namespace
 
+StoreStats inspect_store_stats(const std::filesystem::path& dir) {
+  const auto secondary = engine::SecondaryDb::open(dir);
+  StoreStats stats;
+  stats.taken_at = system_time_source()->now();
+  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> regions;
+  for (const std::string& name : secondary->region_names()) {
+    regions.emplace_back(name, secondary->family(name));
+    stats.regions.push_back(RegionStats{.name = name});
+  }
+  stats.engine = engine::collect_engine_stats(secondary->db(), regions, dir);
+  // The secondary's cache is its own, not the owner's.
+  stats.engine.block_cache_hits = stats.engine.block_cache_misses = 0;
+  stats.engine.block_cache_bytes = stats.engine.block_cache_capacity = 0;
+  return stats;
+}
+
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options) {
   const auto secondary = engine::SecondaryDb::open(dir);
   StoreSnapshot snapshot;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/describe.h"
+#include "common/region_counters.h"
 #include "common/striped_mutex.h"
 #include "common/unix_ms.h"
 #include "common/xxh3_mangling.h"
@@ -59,6 +60,9 @@ std::string lost_lock(const Lock& lock) {
 // What configure() builds, published once and then fixed. Members are
 // destroyed bottom up: the locks go before the backends they use.
 struct Region::Configured {
+  // Where the region's figures are counted (RegionStats); first, so that it
+  // outlives the locks that count into it.
+  mutable common::RegionCounters counters;
   RegionConfig config;
   std::shared_ptr<RegionContext> context;
   std::unique_ptr<Backend> backend;  // outermost
@@ -107,7 +111,7 @@ void Region::configure(RegionConfig config) {
   state->locks = std::make_unique<lock::RegionLocks>(
       lock::RegionLocks::Settings{name_, config.locking, config.lock_timeout,
                                   config.max_lock_attempts, store_.time_source()},
-      *locks);
+      *locks, state->counters);
   state->config = std::move(config);
   owned_state_ = std::move(state);
   state_.store(owned_state_.get(), std::memory_order_release);
@@ -201,12 +205,16 @@ bool digest_on_stack(const RegionContext& context, const Backend& backend,
 
 std::optional<std::string> Region::find(std::string_view key) const {
   const Configured& s = state();
+  std::optional<std::string> value;
   if (digest_on_stack(*s.context, *s.backend, key)) {
     char stored[kXxh3MangledKeySize];
     write_xxh3_mangled_key(stored, key);
-    return s.backend->get(std::string_view(stored, sizeof stored));
+    value = s.backend->get(std::string_view(stored, sizeof stored));
+  } else {
+    value = s.backend->get(stored_key(s, key));
   }
-  return s.backend->get(stored_key(s, key));
+  s.counters.add(value ? common::RegionCounters::kHits : common::RegionCounters::kMisses);
+  return value;
 }
 
 std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys) const {
@@ -216,9 +224,14 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
   for (const auto& key : keys) stored.push_back(stored_key(s, key));
   auto values = s.backend->get_multi(stored);
   std::string missing;
+  std::uint64_t misses = 0;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!values[i]) missing += (missing.empty() ? "'" : ", '") + printable(keys[i]) + "'";
+    if (values[i]) continue;
+    missing += (missing.empty() ? "'" : ", '") + printable(keys[i]) + "'";
+    ++misses;
   }
+  s.counters.add(common::RegionCounters::kHits, keys.size() - misses);
+  s.counters.add(common::RegionCounters::kMisses, misses);
   if (!missing.empty())
     throw NotFound("region '" + name_ + "': keys not found: " + missing);
   std::vector<std::string> result;
@@ -235,11 +248,12 @@ void Region::set(std::string_view key, std::string_view value) {
     const std::string_view stored(digest, sizeof digest);
     check_value(s, key, value);
     s.backend->set(stored, value, expiry_for(s, stored));
-    return;
+  } else {
+    const std::string stored = stored_key(s, key);
+    check_value(s, key, value);
+    s.backend->set(stored, value, expiry_for(s, stored));
   }
-  const std::string stored = stored_key(s, key);
-  check_value(s, key, value);
-  s.backend->set(stored, value, expiry_for(s, stored));
+  s.counters.add(common::RegionCounters::kWrites);
 }
 
 void Region::set_multi(const std::map<std::string, std::string>& items) {
@@ -253,13 +267,16 @@ void Region::set_multi(const std::map<std::string, std::string>& items) {
     ExpiresAt expires_at = expiry_for(s, stored);
     writes.push_back(WriteItem{std::move(stored), value, expires_at});
   }
-  if (!writes.empty()) s.backend->set_multi(writes);
+  if (writes.empty()) return;
+  s.backend->set_multi(writes);
+  s.counters.add(common::RegionCounters::kWrites, writes.size());
 }
 
 void Region::erase(std::string_view key) {
   const Configured& s = state();
   if (!s.backend->erase(stored_key(s, key)))
     throw NotFound(describe(key) + ": not found");
+  s.counters.add(common::RegionCounters::kDeletes);
 }
 
 void Region::erase_multi(const std::vector<std::string>& keys) {
@@ -267,18 +284,22 @@ void Region::erase_multi(const std::vector<std::string>& keys) {
   std::vector<std::string> stored;
   stored.reserve(keys.size());
   for (const auto& key : keys) stored.push_back(stored_key(s, key));
-  if (!stored.empty()) s.backend->erase_multi(stored);
+  if (stored.empty()) return;
+  s.backend->erase_multi(stored);
+  s.counters.add(common::RegionCounters::kDeletes, stored.size());
 }
 
 void Region::set(std::string_view key, std::string_view value, const Lock& lock) {
   const Configured& s = state();
   const std::string stored = stored_key(s, key);
   check_value(s, key, value);
-  if (!s.locks->admit_locked_write(lock, key))
-    return s.backend->set(stored, value, expiry_for(s, stored));
-  if (s.locks->set_locked(lock, stored, value, expiry_for(s, stored)) ==
-      LockedWriteResult::kLockLost)
+  if (!s.locks->admit_locked_write(lock, key)) {
+    s.backend->set(stored, value, expiry_for(s, stored));
+  } else if (s.locks->set_locked(lock, stored, value, expiry_for(s, stored)) ==
+             LockedWriteResult::kLockLost) {
     throw LockTimeout(describe(key) + lost_lock(lock));
+  }
+  s.counters.add(common::RegionCounters::kWrites);
 }
 
 void Region::erase(std::string_view key, const Lock& lock) {
@@ -286,16 +307,17 @@ void Region::erase(std::string_view key, const Lock& lock) {
   const std::string stored = stored_key(s, key);
   if (!s.locks->admit_locked_write(lock, key)) {
     if (!s.backend->erase(stored)) throw NotFound(describe(key) + ": not found");
-    return;
+  } else {
+    switch (s.locks->erase_locked(lock, stored)) {
+      case LockedWriteResult::kApplied:
+        break;
+      case LockedWriteResult::kKeyAbsent:
+        throw NotFound(describe(key) + ": not found");
+      case LockedWriteResult::kLockLost:
+        throw LockTimeout(describe(key) + lost_lock(lock));
+    }
   }
-  switch (s.locks->erase_locked(lock, stored)) {
-    case LockedWriteResult::kApplied:
-      return;
-    case LockedWriteResult::kKeyAbsent:
-      throw NotFound(describe(key) + ": not found");
-    case LockedWriteResult::kLockLost:
-      throw LockTimeout(describe(key) + lost_lock(lock));
-  }
+  s.counters.add(common::RegionCounters::kDeletes);
 }
 
 Lock Region::get_lock(std::string_view key) {
@@ -319,6 +341,30 @@ std::string Region::get_or_create(std::string_view key,
 }
 
 Backend& Region::backend() { return *state().backend; }
+
+RegionStats Region::stats() const {
+  RegionStats stats;
+  stats.name = name_;
+  const Configured* s = state_.load(std::memory_order_acquire);
+  if (s == nullptr) return stats;
+  using C = common::RegionCounters;
+  const auto count = [&](C::Counter counter) { return s->counters.read(counter); };
+  stats.backing_store = s->config.backing_store;
+  stats.hits = count(C::kHits);
+  stats.misses = count(C::kMisses);
+  stats.expired_hidden = s->context->expired_reads();
+  stats.writes = count(C::kWrites);
+  stats.deletes = count(C::kDeletes);
+  stats.locks_granted = count(C::kLocksGranted);
+  stats.lock_waits = count(C::kLockWaits);
+  stats.lock_wait_time = std::chrono::microseconds(count(C::kLockWaitMicros));
+  stats.lock_unavailable = count(C::kLockUnavailable);
+  stats.lock_timeouts = count(C::kLockTimeouts);
+  stats.lock_takeovers = count(C::kLockTakeovers);
+  stats.releases_found_successor = count(C::kReleasesFoundSuccessor);
+  stats.servers = s->backend->server_stats();
+  return stats;
+}
 
 LockBackend& Region::lock_backend() { return state().locks->backend(); }
 

@@ -118,6 +118,22 @@ std::size_t Store::sweep_now() { return impl_->sweeper->run_full_pass(); }
 
 SweepStats Store::sweep_stats() const { return impl_->sweeper->stats(); }
 
+StoreStats Store::stats() const {
+  StoreStats stats;
+  stats.taken_at = impl_->clock->now();
+  stats.engine = impl_->engine->stats();
+  stats.sweeper = impl_->sweeper->stats();
+  // Every region this process configured, and every RocksDB region on disk.
+  std::map<std::string, RegionStats, std::less<>> regions;
+  for (const std::string& name : impl_->engine->region_names()) regions[name].name = name;
+  {
+    std::lock_guard lock(impl_->regions_mutex);
+    for (const auto& [name, region] : impl_->regions) regions[name] = region->stats();
+  }
+  for (auto& [name, region] : regions) stats.regions.push_back(std::move(region));
+  return stats;
+}
+
 const std::filesystem::path& Store::directory() const { return impl_->directory; }
 const StoreOptions& Store::options() const { return impl_->options; }
 const std::shared_ptr<const TimeSource>& Store::time_source() const {

@@ -116,6 +116,33 @@ void write_corrupt(const RegionSnapshot& region, std::ostream& out) {
 
 }  // namespace
 
+void write_stats_table(const StoreStats& stats, std::ostream& out) {
+  const EngineStats& engine = stats.engine;
+  out << plural(stats.regions.size(), "region") << "; table files " << format_bytes(engine.sst_bytes)
+      << ", write-ahead log " << format_bytes(engine.wal_bytes) << " (in memtables "
+      << format_bytes(engine.memtable_bytes) << "), pending compaction "
+      << format_bytes(engine.pending_compaction_bytes) << "\n";
+  if (engine.regions.empty()) return;
+  Table table({"region", "table files", "in memtables", "estimated records", "pending compaction"});
+  for (const EngineStats::Region& region : engine.regions)
+    table.add({printable(region.name), format_bytes(region.sst_bytes),
+               format_bytes(region.memtable_bytes), std::to_string(region.estimated_keys),
+               format_bytes(region.pending_compaction_bytes)});
+  out << "\n";
+  table.write(out, "");
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  for (value /= 1024; value >= 1024 && unit + 1 < std::size(units); value /= 1024) ++unit;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  return text;
+}
+
 std::string format_duration(std::chrono::milliseconds d) {
   using Rep = std::chrono::milliseconds::rep;
   if (d.count() < 0) {

@@ -3,6 +3,7 @@
 #define REGIONKV_TOOLS_DUMP_TABLE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -17,6 +18,14 @@ namespace regionkv::tools {
 // records. `options` are the ones the snapshot was taken with; they say what
 // was left out.
 void write_table(const StoreSnapshot& snapshot, const InspectOptions& options, std::ostream& out);
+
+// The on-disk figures of `stats` (inspect_store_stats): a line for the
+// store, then one per region: table files, what the log holds in memtables,
+// estimated records, pending compaction.
+void write_stats_table(const StoreStats& stats, std::ostream& out);
+
+// Bytes for people: "812 B", "4.2 KiB", "1.5 MiB", "3.0 GiB".
+std::string format_bytes(std::uint64_t bytes);
 
 // Compact and signed: "850ms", "4.8s", "59m58s", "23h59m", "3d04h".
 std::string format_duration(std::chrono::milliseconds d);

@@ -40,6 +40,21 @@ int report_corruption(const regionkv::StoreSnapshot& snapshot) {
   return fail(kFailure, std::to_string(count) + " corrupt record(s) left out; first: " + first);
 }
 
+// Prints the store's on-disk figures; returns the exit status.
+int dump_stats(const std::string& store_dir, const std::string& format) {
+  try {
+    const regionkv::StoreStats stats = regionkv::inspect_store_stats(store_dir);
+    if (format == "json")
+      std::cout << regionkv::to_json(stats) << "\n";
+    else
+      regionkv::tools::write_stats_table(stats, std::cout);
+    std::cout.flush();
+    return std::cout ? 0 : fail(kFailure, "cannot write the output");
+  } catch (const regionkv::NotAStore& e) {
+    return fail(kUsage, e.what());
+  }
+}
+
 // Reads the store and prints it; returns the exit status.
 int dump(const std::string& store_dir, const std::string& format,
          const regionkv::InspectOptions& options) {
@@ -79,12 +94,19 @@ int main(int argc, char** argv) try {
                            ->check(CLI::NonNegativeNumber);
   app.add_flag("--expired", options.include_expired,
                "Also show expired records (hidden by default)");
+  bool stats = false;
+  app.add_flag("--stats", stats,
+               "Only the store's on-disk figures: table files, log, estimated records "
+               "per region")
+      ->excludes(region_option)
+      ->excludes(limit_option);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     return fail(kUsage, std::string(e.what()) + " (see --help)");
   }
+  if (stats) return dump_stats(store_dir, format);
   if (*region_option) options.region = region;
   if (*limit_option) options.limit = limit;
   return dump(store_dir, format, options);

@@ -35,6 +35,7 @@
 #include "regionkv/lock_backend.h"
 #include "regionkv/region_config.h"
 #include "regionkv/region_context.h"
+#include "regionkv/stats.h"
 #include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
 
@@ -91,6 +92,12 @@ class Backend {
   // default: the sweeper reaches every column family of the store directly.
   virtual SweepProgress sweep_expired(TimePoint now, std::string_view resume_from,
                                       std::chrono::steady_clock::time_point deadline);
+
+  // ---- Statistics ----------------------------------------------------------
+
+  // The servers this backend talks to and the calls made to each
+  // (RegionStats::servers). Default: none.
+  virtual std::vector<ServerStats> server_stats() const { return {}; }
 
   // ---- Locks -------------------------------------------------------------
 
@@ -163,6 +170,7 @@ class ProxyBackend : public Backend {
   std::size_t max_key_size() const override;
   SweepProgress sweep_expired(TimePoint now, std::string_view resume_from,
                               std::chrono::steady_clock::time_point deadline) override;
+  std::vector<ServerStats> server_stats() const override;
   LockBackend* native_locks() override;
   KeyMangler native_key_mangler() const override;
   bool use_backend_key_mangler() const override;

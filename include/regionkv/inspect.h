@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "regionkv/errors.h"
+#include "regionkv/stats.h"
 #include "regionkv/time_source.h"
 
 namespace regionkv {
@@ -109,6 +110,15 @@ struct StoreSnapshot {
   TimePoint now;                        // what expiry was judged against
   std::vector<RegionSnapshot> regions;  // sorted by name
 };
+
+// The on-disk figures of the store in `dir`, read the same way (also while
+// another process holds it open): StoreStats::engine per region and in all —
+// table files, the write-ahead log, what the log holds in memtables, RocksDB's
+// estimates of records and of pending compaction — and the regions by name
+// (RegionStats with only the name: the counters are a running process's).
+// No block cache figures: they belong to the process that owns the store.
+// Throws as inspect_store does.
+StoreStats inspect_store_stats(const std::filesystem::path& dir);
 
 // Reads the store in `dir` without changing it; see the top of this file.
 // Throws NotAStore, NotFound (options.region is not in the store),

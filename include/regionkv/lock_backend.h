@@ -42,6 +42,9 @@ struct LeaseTerms {
 struct LockGrant {
   std::uint64_t fencing_token = 0;
   TimePoint acquired_at;  // `now` of the request, to the millisecond
+  // The grant replaced a record whose lease had run out (its holder died or
+  // stalled), where the store can tell; counted in RegionStats.
+  bool took_over = false;
 };
 
 // The outcome of one try_lock: a grant, or when the current holder's lease
@@ -49,6 +52,15 @@ struct LockGrant {
 struct LockAttempt {
   std::optional<LockGrant> grant;
   std::optional<TimePoint> holder_lease_ends;
+};
+
+// What a release found.
+enum class ReleaseResult {
+  kReleased,        // the record carried the token, and is gone
+  kAlreadyGone,     // no record: its lease had run out and it was swept, or
+                    // the store dropped it
+  kSuccessorHolds,  // the record carries another token: the lock was taken
+                    // over; nothing was deleted
 };
 
 // The outcome of a locked write.
@@ -68,8 +80,10 @@ class LockBackend {
   // before. Throws StorageError (or Corruption) if the store fails.
   virtual LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) = 0;
 
-  // Deletes the lock record only if it still carries `fencing_token`.
-  virtual void unlock(std::string_view lock_key, std::uint64_t fencing_token) = 0;
+  // Deletes the lock record only if it still carries `fencing_token`, and
+  // says what it found (a store that cannot tell without waiting for an
+  // answer, as memcached's release, returns kReleased).
+  virtual ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) = 0;
 
   // Writes (or erases) `key` only if lock::judge_locked_write allows it for
   // the record at `lock_key` and `fencing_token`, checked and written in one

@@ -65,6 +65,7 @@
 
 #include "regionkv/backend.h"
 #include "regionkv/region_config.h"
+#include "regionkv/stats.h"
 
 namespace regionkv {
 
@@ -136,6 +137,10 @@ class MemcachedDriver {
   virtual std::optional<MemcachedItem> add_and_get(std::string_view key, std::string_view value,
                                                    MemcachedExpiry expiry);
 
+  // The servers and the calls made to each (RegionStats::servers). Default:
+  // none.
+  virtual std::vector<ServerStats> server_stats() const { return {}; }
+
   // Keys longer than this are never sent. Default: 250, the protocol's limit.
   virtual std::size_t max_key_size() const { return 250; }
   // false: keys with spaces or control bytes are never sent (the ASCII
@@ -178,6 +183,9 @@ class MemcachedBackend : public Backend {
 
   // Locks on the servers (region/backends/memcached/memcached_locks.cc).
   LockBackend* native_locks() override { return locks_.get(); }
+
+  // The driver's, per server.
+  std::vector<ServerStats> server_stats() const override { return driver_->server_stats(); }
 
   // The client (the seed's backend.driver).
   MemcachedDriver& driver() const { return *driver_; }

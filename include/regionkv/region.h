@@ -18,6 +18,7 @@
 #include "regionkv/key_mangler.h"
 #include "regionkv/lock.h"
 #include "regionkv/region_config.h"
+#include "regionkv/stats.h"
 
 namespace regionkv {
 
@@ -78,6 +79,11 @@ class Region {
   // still absent calls `creator` once, stores its result and returns it.
   std::string get_or_create(std::string_view key,
                             const std::function<std::string()>& creator);
+
+  // What this process did with the region (include/regionkv/stats.h); only
+  // the name until configured. Thread-safe; a snapshot of counters that go
+  // on moving.
+  RegionStats stats() const;
 
   // The outermost backend: the first proxy, if any. Throws ConfigError
   // until configured.

@@ -6,6 +6,7 @@
 #define REGIONKV_REGION_CONTEXT_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <shared_mutex>
@@ -56,6 +57,15 @@ class RegionContext {
   static Change prepare(KeyMangler mangler, std::set<std::string> raw_keys);
   void apply(Change change);
 
+  // A store that finds an expired value on a read, not yet swept, says so
+  // here (RegionStats::expired_hidden).
+  void count_expired_read() const noexcept {
+    expired_reads_.fetch_add(1, std::memory_order_relaxed);
+  }
+  std::uint64_t expired_reads() const noexcept {
+    return expired_reads_.load(std::memory_order_relaxed);
+  }
+
  private:
   const std::string region_name_;
   const std::shared_ptr<const TimeSource> clock_;
@@ -65,6 +75,8 @@ class RegionContext {
   std::set<std::string, std::less<>> hashed_no_expiry_keys_;  // guarded by mutex_
   std::atomic<bool> uses_xxh3_key_mangler_{false};  // written under mutex_
   std::atomic<bool> has_no_expiry_keys_{false};     // written under mutex_
+  // Rare (reads of values past their expiry), so one counter will do.
+  mutable std::atomic<std::uint64_t> expired_reads_{0};
 };
 
 }  // namespace regionkv

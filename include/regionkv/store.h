@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "regionkv/region.h"
+#include "regionkv/stats.h"
 #include "regionkv/store_options.h"
 #include "regionkv/sweep.h"
 #include "regionkv/time_source.h"
@@ -51,6 +52,12 @@ class Store {
   // background sweeper run.
   std::size_t sweep_now();
   SweepStats sweep_stats() const;
+
+  // Every figure an operator watches, as of now (include/regionkv/stats.h):
+  // each region's reads, writes and locks, the sweeper's work, and the
+  // RocksDB engine's memory and disk. Cheap: a few RocksDB properties and a
+  // sum of counters per region. Thread-safe.
+  StoreStats stats() const;
 
   const std::filesystem::path& directory() const;
   const StoreOptions& options() const;

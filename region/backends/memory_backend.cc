@@ -15,8 +15,11 @@ std::optional<std::string> MemoryBackend::get(std::string_view key) {
   const TimePoint now = this->now();
   std::lock_guard lock(state_->mutex);
   auto it = state_->entries.find(key);
-  if (it == state_->entries.end() || !state_->live(*this, key, it->second, now))
+  if (it == state_->entries.end()) return std::nullopt;
+  if (!state_->live(*this, key, it->second, now)) {
+    if (!it->second.lease) context().count_expired_read();
     return std::nullopt;
+  }
   return State::bytes_of(it->second);
 }
 
@@ -45,10 +48,14 @@ std::vector<std::optional<std::string>> MemoryBackend::get_multi(
   std::lock_guard lock(state_->mutex);
   for (const auto& key : keys) {
     auto it = state_->entries.find(key);
-    if (it == state_->entries.end() || !state_->live(*this, key, it->second, now))
+    if (it == state_->entries.end()) {
       values.emplace_back();
-    else
+    } else if (!state_->live(*this, key, it->second, now)) {
+      if (!it->second.lease) context().count_expired_read();
+      values.emplace_back();
+    } else {
       values.emplace_back(State::bytes_of(it->second));
+    }
   }
   return values;
 }

@@ -38,6 +38,8 @@ SweepProgress ProxyBackend::sweep_expired(TimePoint now, std::string_view resume
   return proxied().sweep_expired(now, resume_from, deadline);
 }
 
+std::vector<ServerStats> ProxyBackend::server_stats() const { return proxied().server_stats(); }
+
 LockBackend* ProxyBackend::native_locks() { return proxied().native_locks(); }
 
 KeyMangler ProxyBackend::native_key_mangler() const {

@@ -78,7 +78,11 @@ void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
 std::optional<std::string> RocksDBBackend::get(std::string_view key) {
   rocksdb::PinnableSlice buffer;
   const auto record = read_record(key, buffer);
-  if (!record || !live(key, *record, now())) return std::nullopt;
+  if (!record) return std::nullopt;
+  if (!live(key, *record, now())) {
+    if (record->kind == engine::RecordKind::kValue) context().count_expired_read();
+    return std::nullopt;
+  }
   return std::string(record->payload);
 }
 
@@ -125,7 +129,10 @@ std::vector<std::optional<std::string>> RocksDBBackend::get_multi(
     engine::check_status(statuses[i], "region '" + region_name_ + "': read failed");
     const engine::Record record = decode(keys[i], bytes[i].ToStringView());
     if (!now) now = this->now();
-    if (live(keys[i], record, *now)) values[i] = std::string(record.payload);
+    if (live(keys[i], record, *now))
+      values[i] = std::string(record.payload);
+    else if (record.kind == engine::RecordKind::kValue)
+      context().count_expired_read();
   }
   return values;
 }

@@ -307,6 +307,44 @@ TEST(DumpToolTest, RegionLocksAndLimitOptionsFilter) {
   for (const auto& region : limited["regions"]) EXPECT_EQ(region["records"].size(), 2u);
 }
 
+// --stats: the on-disk figures of a store its owner holds open, which has
+// flushed one region to a table file and holds the other in its log.
+TEST(DumpToolTest, StatsShowOnDiskFiguresOfALiveStore) {
+  TempDir dir;
+  auto store = Store::open(dir.sub("store"), no_sweeper());
+  for (const std::string name : {"flushed", "logged"}) {
+    store->region(name).configure(raw_keys());
+    for (int i = 0; i < 200; ++i)
+      store->region(name).set("k" + std::to_string(i), std::string(200, 'a' + i % 26));
+  }
+  engine::Engine& engine = StoreInternals::engine(*store);
+  ASSERT_TRUE(engine.db().Flush(rocksdb::FlushOptions(), engine.find_column_family("flushed")).ok());
+
+  const json stats = parse_success(dump({dir.sub("store"), "--stats", "--format", "json"}));
+  ASSERT_EQ(stats["regions"].size(), 2u);
+  const json& regions = stats["engine"]["regions"];
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0]["name"], "flushed");
+  EXPECT_GT(regions[0]["sst_bytes"], 1000);
+  EXPECT_EQ(regions[1]["name"], "logged");
+  EXPECT_EQ(regions[1]["sst_bytes"], 0);
+  EXPECT_GT(regions[1]["memtable_bytes"], 0) << "the log's writes, replayed";
+  EXPECT_EQ(regions[1]["estimated_keys"], 200);
+  EXPECT_GT(stats["engine"]["wal_bytes"], 40'000);
+  EXPECT_EQ(stats["engine"]["block_cache_capacity"], 0) << "the owner's cache, not shown";
+
+  const ProgramRun table = dump({dir.sub("store"), "--stats"});
+  EXPECT_EQ(table.exit_status, 0) << table.err;
+  EXPECT_TRUE(table.out.starts_with("2 regions; table files ")) << table.out;
+  EXPECT_NE(table.out.find("\nlogged   0 B  "), std::string::npos) << table.out;
+}
+
+TEST(DumpToolTest, StatsRefuseOptionsOfTheRecordDump) {
+  TempDir dir;
+  Store::open(dir.sub("store"));
+  expect_failure(dump({dir.sub("store"), "--stats", "--region", "r"}), 2, "excludes");
+}
+
 TEST(DumpToolTest, HelpExitsZero) {
   const ProgramRun run = dump({"--help"});
   EXPECT_EQ(run.exit_status, 0);

@@ -40,8 +40,8 @@ class CheckThenWriteStore : public ValuesOnlyStore {
     LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override {
       return store_.default_locks_.try_lock(lock_key, terms);
     }
-    void unlock(std::string_view lock_key, std::uint64_t token) override {
-      store_.default_locks_.unlock(lock_key, token);
+    ReleaseResult unlock(std::string_view lock_key, std::uint64_t token) override {
+      return store_.default_locks_.unlock(lock_key, token);
     }
     LockedWriteResult set_locked(std::string_view key, std::string_view value,
                                  ExpiresAt expires_at, std::string_view lock_key,

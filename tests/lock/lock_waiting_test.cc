@@ -44,8 +44,8 @@ class AttemptCountingProxy : public ProxyBackend {
       if (!attempt.grant) ++failed_attempts;
       return attempt;
     }
-    void unlock(std::string_view lock_key, std::uint64_t token) override {
-      inner_.unlock(lock_key, token);
+    ReleaseResult unlock(std::string_view lock_key, std::uint64_t token) override {
+      return inner_.unlock(lock_key, token);
     }
     LockedWriteResult set_locked(std::string_view key, std::string_view value,
                                  ExpiresAt expires_at, std::string_view lock_key,

@@ -81,6 +81,31 @@ TEST_F(TwoMemcachedServers, LockRecordsSpreadOverBothServers) {
   EXPECT_LT(on_first, 20);
 }
 
+// RegionStats::servers: per server, the calls made and how they ended.
+TEST_F(TwoMemcachedServers, StatisticsCountCallsAndFailuresPerServer) {
+  const auto round_trips = [&](const std::string& server) {
+    for (const ServerStats& stats : both_->stats().servers)
+      if (stats.server == server) return stats;
+    ADD_FAILURE() << "no statistics for " << server;
+    return ServerStats{};
+  };
+  const auto on_first = keys_on(*only_first_);
+  ASSERT_FALSE(on_first.empty());
+  const std::uint64_t first_before = round_trips(first_->address()).round_trips;
+  const std::uint64_t second_before = round_trips(second_->address()).round_trips;
+  for (const int i : on_first) both_->get(key(i));
+  EXPECT_EQ(round_trips(first_->address()).round_trips - first_before, on_first.size());
+  EXPECT_EQ(round_trips(second_->address()).round_trips, second_before);
+
+  first_->pause();  // answers nothing: calls time out
+  EXPECT_THROW(both_->get(key(on_first.front())), StorageError);
+  first_->resume();
+  const ServerStats first = round_trips(first_->address());
+  EXPECT_EQ(first.errors, 1u);
+  EXPECT_EQ(first.timeouts, 1u);
+  EXPECT_EQ(round_trips(second_->address()).errors, 0u);
+}
+
 // The server that does not hold the region's fencing counter: killing it
 // leaves locks on the other server's keys working.
 TEST_F(TwoMemcachedServers, AKilledServerFailsItsKeysWhileTheOtherKeepsServing) {

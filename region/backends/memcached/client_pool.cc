@@ -6,15 +6,24 @@
 
 namespace regionkv::memcached {
 
-ClientPool::ClientPool(const LibmemcachedOptions& options) : original_(memcached_create(nullptr)) {
-  if (original_ == nullptr) throw std::bad_alloc();
+namespace {
+
+memcached_st* configured_client(const LibmemcachedOptions& options) {
+  memcached_st* client = memcached_create(nullptr);
+  if (client == nullptr) throw std::bad_alloc();
   try {
-    configure_client(original_, options);
+    configure_client(client, options);
   } catch (...) {
-    memcached_free(original_);
+    memcached_free(client);
     throw;
   }
+  return client;
 }
+
+}  // namespace
+
+ClientPool::ClientPool(const LibmemcachedOptions& options)
+    : original_(configured_client(options)), tally_(original_) {}
 
 ClientPool::~ClientPool() {
   for (memcached_st* client : idle_) memcached_free(client);

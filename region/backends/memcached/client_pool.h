@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "region/backends/memcached/libmemcached_options.h"
+#include "region/backends/memcached/server_tally.h"
 
 namespace regionkv::memcached {
 
@@ -49,6 +50,9 @@ class ClientPool {
     // After a failure the connections may hold half-read replies (a timeout
     // leaves the reply in flight), so the client is freed instead of reused.
     void discard() { discard_ = true; }
+    bool discarded() const { return discard_; }
+    // Where calls made with this client are counted.
+    ServerTally& tally() const { return pool_.tally_; }
 
    private:
     friend class ClientPool;
@@ -71,6 +75,7 @@ class ClientPool {
 
   Borrowed borrow();
   Borrowed borrow_for(std::string_view key);
+  const ServerTally& tally() const { return tally_; }
 
  private:
   memcached_st* clone();
@@ -80,6 +85,7 @@ class ClientPool {
   memcached_st* original_;           // guarded by mutex_; never does I/O
   std::vector<memcached_st*> idle_;  // guarded by mutex_
   std::array<Stripe, kStripes> stripes_;
+  ServerTally tally_;  // of original_'s servers
 };
 
 }  // namespace regionkv::memcached

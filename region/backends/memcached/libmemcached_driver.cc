@@ -51,6 +51,7 @@ std::string last_error(memcached_st* client) {
 
 [[noreturn]] void fail(ClientPool::Borrowed& client, memcached_return_t rc,
                        std::string_view operation, std::string_view key) {
+  client.tally().failed(client.get(), key, rc);
   const std::string server = server_of(client.get(), key);
   const std::string detail = last_error(client.get());
   client.discard();
@@ -63,6 +64,7 @@ std::string last_error(memcached_st* client) {
 
 [[noreturn]] void fail_multi(ClientPool::Borrowed& client, memcached_return_t rc,
                              const std::vector<std::string>& keys) {
+  client.tally().failed(client.get(), keys, rc);
   std::set<std::string> servers;
   for (const auto& key : keys) servers.insert(server_of(client.get(), key));
   std::string names;
@@ -174,10 +176,27 @@ std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
     if (rc == MEMCACHED_SUCCESS) return initial;
     if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) fail(client, rc, "add", key);
   }
+  client.tally().failed(client.get(), key, MEMCACHED_FAILURE);
   client.discard();
   throw StorageError("memcached server " + server_of(client.get(), key) + ": counter '" +
                      printable(key) + "' keeps vanishing");
 }
+
+// Counts a call on `key` as answered when it ends, unless it failed (fail()
+// counts those, and discards the client).
+class Answered {
+ public:
+  Answered(ClientPool::Borrowed& client, std::string_view key) : client_(client), key_(key) {}
+  ~Answered() {
+    if (!client_.discarded()) client_.tally().answered(client_.get(), key_);
+  }
+  Answered(const Answered&) = delete;
+  Answered& operator=(const Answered&) = delete;
+
+ private:
+  ClientPool::Borrowed& client_;
+  std::string_view key_;
+};
 
 }  // namespace
 
@@ -186,6 +205,7 @@ LibmemcachedDriver::LibmemcachedDriver(const LibmemcachedOptions& options)
 
 std::optional<MemcachedItem> LibmemcachedDriver::get(std::string_view key) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   return get_with(client, key);
 }
 
@@ -195,6 +215,7 @@ std::vector<std::optional<std::string>> LibmemcachedDriver::get_multi(
   if (keys.empty()) return values;
   auto client = pool_.borrow();
   std::unordered_map<std::string, std::string> found = fetch_many(client, keys);
+  client.tally().answered(client.get(), keys);
   // libmemcached's mget skips a server it cannot connect to and still
   // reports success, so a miss may hide a failure: ask each server with
   // misses again on its own, which fails if the server does.
@@ -211,6 +232,7 @@ std::vector<std::optional<std::string>> LibmemcachedDriver::get_multi(
 
 void LibmemcachedDriver::set(std::string_view key, std::string_view value, MemcachedExpiry expiry) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   const memcached_return_t rc =
       memcached_set(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
   if (rc != MEMCACHED_SUCCESS) fail(client, rc, "set", key);
@@ -218,6 +240,7 @@ void LibmemcachedDriver::set(std::string_view key, std::string_view value, Memca
 
 bool LibmemcachedDriver::add(std::string_view key, std::string_view value, MemcachedExpiry expiry) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   const memcached_return_t rc =
       memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry, 0);
   if (rc == MEMCACHED_SUCCESS) return true;
@@ -227,6 +250,7 @@ bool LibmemcachedDriver::add(std::string_view key, std::string_view value, Memca
 
 CasResult LibmemcachedDriver::cas_erase(std::string_view key, std::uint64_t cas) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   return cas_result(
       client, memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas),
       key);
@@ -234,6 +258,7 @@ CasResult LibmemcachedDriver::cas_erase(std::string_view key, std::uint64_t cas)
 
 bool LibmemcachedDriver::erase(std::string_view key) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   const memcached_return_t rc = memcached_delete(client.get(), key.data(), key.size(), 0);
   if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_DELETED) return true;
   if (rc == MEMCACHED_NOTFOUND) return false;
@@ -243,6 +268,7 @@ bool LibmemcachedDriver::erase(std::string_view key) {
 std::uint64_t LibmemcachedDriver::increment(std::string_view key, std::uint64_t delta,
                                             std::uint64_t initial) {
   auto client = pool_.borrow();
+  Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }
 
@@ -251,6 +277,7 @@ std::uint64_t LibmemcachedDriver::increment_with_affinity(std::string_view key,
                                                           std::uint64_t initial,
                                                           std::string_view affinity_key) {
   auto client = pool_.borrow_for(affinity_key);
+  Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }
 
@@ -258,6 +285,7 @@ std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view ke
                                                              std::string_view value,
                                                              MemcachedExpiry expiry) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   send_without_reply(client, "add", key, [&] {
     return memcached_add(client.get(), key.data(), key.size(), value.data(), value.size(), expiry,
                          0);
@@ -267,10 +295,13 @@ std::optional<MemcachedItem> LibmemcachedDriver::add_and_get(std::string_view ke
 
 void LibmemcachedDriver::cas_erase_without_reply(std::string_view key, std::uint64_t cas) {
   auto client = pool_.borrow_for(key);
+  Answered answered(client, key);
   send_without_reply(client, "cas", key, [&] {
     return memcached_cas(client.get(), key.data(), key.size(), "", 0, kAlreadyExpired, 0, cas);
   });
 }
+
+std::vector<ServerStats> LibmemcachedDriver::server_stats() const { return pool_.tally().snapshot(); }
 
 std::unique_ptr<MemcachedDriver> make_libmemcached_driver(const RegionConfig& config) {
   return std::make_unique<LibmemcachedDriver>(parse_libmemcached_options(config.backend_args));

@@ -46,6 +46,7 @@ class LibmemcachedDriver final : public MemcachedDriver {
   // (client_pool.h).
   void cas_erase_without_reply(std::string_view key, std::uint64_t cas) override;
   bool accepts_any_key_bytes() const override { return binary_protocol_; }
+  std::vector<ServerStats> server_stats() const override;
 
  private:
   ClientPool pool_;

@@ -96,7 +96,7 @@ LockAttempt MemcachedLocks::try_lock(std::string_view lock_key, const LeaseTerms
   });
 }
 
-void MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+ReleaseResult MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
   store_.check_key(lock_key);
   std::optional<std::uint64_t> added_cas;
   {
@@ -107,17 +107,30 @@ void MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fencing_tok
     }
   }
   const std::string record_key = store_.wire_key(lock_key);
-  store_.on_servers([&] {
+  return store_.on_servers([&] {
     // Nothing changes a lock record in place: if its CAS unique is not the
     // one the add produced, the lease ran out and the record is gone or
     // another holder's. Either way there is nothing to delete, so the
-    // answer is not awaited.
-    if (added_cas) return store_.driver_->cas_erase_without_reply(record_key, *added_cas);
+    // answer is not awaited (and what it would say is not known).
+    if (added_cas) {
+      store_.driver_->cas_erase_without_reply(record_key, *added_cas);
+      return ReleaseResult::kReleased;
+    }
     // No CAS unique known (this process did not take the lock): read,
     // compare, delete only what was read.
     const auto held = store_.driver_->get(record_key);
-    if (!held || lock::decode_lease(held->value).fencing_token != fencing_token) return;
-    store_.driver_->cas_erase(record_key, held->cas);
+    if (!held) return ReleaseResult::kAlreadyGone;
+    if (lock::decode_lease(held->value).fencing_token != fencing_token)
+      return ReleaseResult::kSuccessorHolds;
+    switch (store_.driver_->cas_erase(record_key, held->cas)) {
+      case CasResult::kStored:
+        return ReleaseResult::kReleased;
+      case CasResult::kChanged:  // replaced since the read: a successor's
+        return ReleaseResult::kSuccessorHolds;
+      case CasResult::kAbsent:
+        break;
+    }
+    return ReleaseResult::kAlreadyGone;
   });
 }
 

@@ -22,7 +22,7 @@ class MemcachedLocks final : public LockBackend {
   explicit MemcachedLocks(MemcachedBackend& store);
 
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
-  void unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
+  ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
   LockedWriteResult set_locked(std::string_view key, std::string_view value,
                                ExpiresAt expires_at, std::string_view lock_key,
                                std::uint64_t fencing_token) override;

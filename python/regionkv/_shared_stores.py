@@ -1,0 +1,93 @@
+"""One Store per directory per process, shared by the dogpile regions on it.
+
+A store directory can be open once per process (a second Store.open raises
+StorageError), while a program may configure many dogpile regions on one
+path. So the dogpile backend never opens a Store itself: it attaches to the
+process-wide SharedStore for the directory (its resolved path), and detaches
+when it is garbage-collected. The store closes when its last backend
+detaches, and in any case at interpreter exit.
+
+Reference counting, rather than keeping every store open until exit, lets a
+program (or a test) drop its dogpile regions and then open the directory
+with Store.open itself. The count and the close happen under one lock, so a
+backend attaching while the last one detaches waits for the close and then
+opens the store afresh.
+"""
+
+import os
+import threading
+
+from regionkv._regionkv import Store
+
+_registry_lock = threading.Lock()
+_open_stores = {}  # resolved path -> SharedStore; guarded by _registry_lock
+
+
+class SharedStore:
+    """A Store opened for dogpile backends, and the regions configured on it."""
+
+    def __init__(self, path, durability):
+        self.path = path
+        self.durability = durability
+        self.store = Store.open(path, durability=durability)
+        self._attached = 0  # guarded by _registry_lock
+        self._regions_lock = threading.Lock()
+        self._regions = {}  # name -> (settings, Region); guarded by _regions_lock
+
+    def region(self, name, settings):
+        """The region `name`, configured with `settings` (Region.configure's
+        keyword arguments) by the first backend that asks for it.
+
+        A region is configured once per store: a later backend must ask for
+        the same settings, else ValueError.
+        """
+        with self._regions_lock:
+            if name in self._regions:
+                configured, region = self._regions[name]
+                if configured != settings:
+                    raise ValueError(
+                        f"regionkv region {name!r} of {self.path!r} is already in use "
+                        f"with {configured}, not {settings}"
+                    )
+                return region
+            region = self.store.region(name)
+            region.configure(**settings)
+            self._regions[name] = (settings, region)
+            return region
+
+
+def attach(path, durability):
+    """The SharedStore for `path`, opening it if no backend has it open.
+
+    Raises ValueError if it is open with another durability, and what
+    Store.open raises (StorageError: the directory is held elsewhere).
+    """
+    resolved = os.path.realpath(os.fspath(path))
+    with _registry_lock:
+        shared = _open_stores.get(resolved)
+        if shared is None:
+            shared = SharedStore(resolved, durability)
+            _open_stores[resolved] = shared
+        elif shared.durability != durability:
+            raise ValueError(
+                f"store {resolved!r} is already open with durability "
+                f"{shared.durability!r}, not {durability!r}"
+            )
+        shared._attached += 1
+        return shared
+
+
+def detach(shared):
+    """Undoes one attach(); the last detach closes the store."""
+    with _registry_lock:
+        shared._attached -= 1
+        if shared._attached > 0:
+            return
+        del _open_stores[shared.path]
+        shared.store.close()
+
+
+def open_paths():
+    """The resolved paths of the stores open for dogpile backends (for tests)."""
+    with _registry_lock:
+        return sorted(_open_stores)

@@ -1,0 +1,222 @@
+"""A dogpile.cache backend over regionkv, registered as ``"regionkv"``.
+
+    from dogpile.cache import make_region
+
+    region = make_region().configure(
+        "regionkv",
+        expiration_time=600,
+        arguments={"path": "/var/lib/app/cache"},
+    )
+
+    @region.cache_on_arguments()
+    def load_user(user_id): ...
+
+The name comes from the ``dogpile.cache`` entry point of the installed
+package; a program running regionkv without its package metadata calls
+:func:`register` first.
+
+Arguments (docs/python.md has the details):
+
+``path`` (required)
+    The store directory. Every dogpile region on one path in a process
+    shares one :class:`regionkv.Store` (regionkv._shared_stores).
+``region`` (default ``"dogpile"``)
+    The regionkv region the values live in: several dogpile regions may
+    share it (same settings) or use their own.
+``durability`` (default ``"process_crash"``)
+    ``"process_crash"``: a value is in RocksDB's log when ``set`` returns
+    and survives ``kill -9``; ``"power_loss"``: the log is fsynced first.
+``lock_timeout`` (seconds, default 30)
+    The lease of the creation lock is ``lock_timeout`` + 1 s: a process that
+    dies holding it blocks the key's creation that long at most. A creator
+    running longer than ``lock_timeout`` may be run again by another waiter.
+``distributed_lock`` (default ``True``)
+    ``True``: :meth:`get_mutex` returns a :class:`RegionkvMutex`, held
+    through a regionkv lock, so one creator runs per key across every thread
+    and process using the store (and, with ``backing_store="memcached"``,
+    across machines). ``False``: dogpile's own in-process mutex.
+``expire_time`` (seconds, default none)
+    A store-side time to live: values are gone from the store this long
+    after they were written, whatever dogpile's ``expiration_time`` says.
+``backing_store``, ``backend_args``
+    Where the regionkv region keeps its values: ``"rocksdb"`` (default),
+    ``"memory"``, ``"memcached"`` (``backend_args={"url": "host:port,..."}``),
+    or a backing store registered in C++.
+"""
+
+import threading
+import weakref
+
+from dogpile.cache import api, register_backend
+
+from regionkv import _shared_stores
+from regionkv._regionkv import LockUnavailable
+
+__all__ = ["RegionkvBackend", "RegionkvMutex", "register"]
+
+DEFAULT_REGION = "dogpile"
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+def register():
+    """Registers the backend as ``"regionkv"`` with dogpile.cache.
+
+    Needed only where the package's entry point is not installed (for
+    example, running regionkv from a build tree without its metadata).
+    """
+    register_backend("regionkv", "regionkv.dogpile", "RegionkvBackend")
+
+
+class RegionkvBackend(api.BytesBackend):
+    """dogpile.cache backend storing serialized values in a regionkv region.
+
+    dogpile pickles values (its default serializer for bytes backends) and
+    hands this backend bytes; reads return bytes or ``NO_VALUE``.
+    """
+
+    def __init__(self, arguments):
+        arguments = dict(arguments)
+        if "path" not in arguments:
+            raise ValueError("the regionkv dogpile backend needs a 'path' argument")
+        self.distributed_lock = bool(arguments.get("distributed_lock", True))
+        settings = {
+            "backing_store": arguments.get("backing_store", "rocksdb"),
+            "backend_args": dict(arguments.get("backend_args") or {}),
+            "lock_timeout": float(arguments.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)),
+            "expire_time": arguments.get("expire_time"),
+            # One attempt per get_lock: RegionkvMutex waits between attempts
+            # itself, so that acquire(wait=False) costs exactly one.
+            "max_lock_attempts": 1,
+        }
+        shared = _shared_stores.attach(
+            arguments["path"], arguments.get("durability", "process_crash")
+        )
+        try:
+            self._region = shared.region(arguments.get("region", DEFAULT_REGION), settings)
+        except BaseException:
+            _shared_stores.detach(shared)
+            raise
+        # The store stays open while this backend (or one of its mutexes)
+        # lives; then this backend no longer counts.
+        self._shared = shared
+        self._detach = weakref.finalize(self, _shared_stores.detach, shared)
+
+    @property
+    def region(self):
+        """The :class:`regionkv.Region` holding the values."""
+        return self._region
+
+    def get_mutex(self, key):
+        if not self.distributed_lock:
+            return None
+        return RegionkvMutex(self, key)
+
+    def get_serialized(self, key):
+        value = self._region.find(key)
+        return api.NO_VALUE if value is None else value
+
+    def get_serialized_multi(self, keys):
+        if not keys:
+            return []
+        return [api.NO_VALUE if value is None else value for value in self._region.find_multi(keys)]
+
+    def set_serialized(self, key, value):
+        self._region.set(key, value)
+
+    def set_serialized_multi(self, mapping):
+        if mapping:
+            self._region.set_multi(mapping)
+
+    def delete(self, key):
+        # erase_multi is idempotent: deleting an absent key is not an error.
+        self._region.erase_multi((key,))
+
+    def delete_multi(self, keys):
+        if keys:
+            self._region.erase_multi(keys)
+
+
+# Between failed attempts on a lock held elsewhere (another process, or a
+# mutex object of another dogpile region): doubling, up to a bound that keeps
+# a waiter's extra latency small next to a creator's run time. A release
+# through the same mutex object wakes its waiters at once.
+_FIRST_RETRY_DELAY = 0.001
+_LONGEST_RETRY_DELAY = 0.05
+
+
+class RegionkvMutex:
+    """dogpile's creation mutex for one key, held through a regionkv lock.
+
+    The lock excludes every other holder of the key's lock: threads, other
+    dogpile regions on the same regionkv region, other processes. Like
+    ``threading.Lock`` it is not re-entrant and may be released by any
+    thread (dogpile's ``async_creation_runner`` does that). ``locked()``
+    tells whether this mutex object holds the lock.
+    """
+
+    __slots__ = ("_backend", "_key", "_held", "_changed", "_releases", "_waiting", "__weakref__")
+
+    # The uncontended path (acquire, release) touches no lock of its own: it
+    # only reads and writes attributes, one bytecode at a time under the
+    # GIL. Waiters meet releases under _changed: a waiter counts itself in
+    # _waiting before it compares _releases with what it saw before its
+    # attempt, and a release bumps _releases before it reads _waiting, so
+    # either the waiter sees the release or the release sees the waiter and
+    # wakes it.
+
+    def __init__(self, backend, key):
+        self._backend = backend  # keeps the store open while the mutex lives
+        self._key = key
+        self._held = None  # the regionkv.Lock while held
+        self._changed = threading.Condition(threading.Lock())
+        self._releases = 0  # releases through this object
+        self._waiting = 0  # threads waiting on _changed; guarded by _changed
+
+    def acquire(self, wait=True):
+        """Takes the lock; with ``wait=False`` makes one attempt only.
+
+        Returns whether the lock was taken (always True when waiting).
+        """
+        delay = _FIRST_RETRY_DELAY
+        while True:
+            releases_seen = self._releases
+            try:
+                self._held = self._backend.region.get_lock(self._key)
+                return True
+            except LockUnavailable:
+                if not wait:
+                    return False
+            self._wait_for_release(releases_seen, delay)
+            delay = min(delay * 2, _LONGEST_RETRY_DELAY)
+
+    def _wait_for_release(self, releases_seen, timeout):
+        """Sleeps until a release through this object, or for `timeout`
+        (a holder elsewhere), unless one happened since `releases_seen`."""
+        with self._changed:
+            self._waiting += 1
+            try:
+                if self._releases == releases_seen:
+                    self._changed.wait(timeout)
+            finally:
+                self._waiting -= 1
+
+    def release(self):
+        """Releases the lock; RuntimeError if this mutex does not hold it."""
+        lock, self._held = self._held, None
+        if lock is None:
+            raise RuntimeError("release of an unlocked regionkv mutex")
+        try:
+            lock.release()
+        finally:
+            self._releases += 1
+            if self._waiting:
+                with self._changed:
+                    self._changed.notify_all()
+
+    def locked(self):
+        """Whether this mutex object holds the lock."""
+        return self._held is not None
+
+    def __repr__(self):
+        state = "locked" if self.locked() else "unlocked"
+        return f"<regionkv.dogpile.RegionkvMutex {self._key!r} {state}>"

@@ -1,0 +1,30 @@
+// Python callables run from C++: a key mangler and a get_or_create creator.
+//
+// C++ calls them from whatever thread runs the region call, usually with the
+// GIL released; they take the GIL for the length of the Python call. A
+// Python exception they raise goes back through the C++ call unchanged and is
+// raised again to the caller.
+#ifndef REGIONKV_PYTHON_PYTHON_CALLABLES_H_
+#define REGIONKV_PYTHON_PYTHON_CALLABLES_H_
+
+#include <pybind11/pybind11.h>
+#include <regionkv/regionkv.h>
+
+#include <string>
+
+namespace regionkv::python {
+
+// A KeyMangler calling `mangler(key)`: the key is passed as str (bytes if
+// it is not UTF-8), the result must be str or bytes. The KeyMangler may be
+// copied and destroyed without the GIL (the region copies it per call): it
+// holds the callable through a shared_ptr whose last owner takes the GIL to
+// drop it. REQUIRES: the GIL is held; `mangler` is callable.
+KeyMangler python_key_mangler(pybind11::object mangler);
+
+// Calls `creator()` under the GIL; its result must be bytes or str.
+// REQUIRES: the caller keeps `creator` alive; the GIL may or may not be held.
+std::string call_creator(pybind11::handle creator);
+
+}  // namespace regionkv::python
+
+#endif  // REGIONKV_PYTHON_PYTHON_CALLABLES_H_

@@ -1,0 +1,95 @@
+// regionkv.Store.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "bindings.h"
+#include "gil.h"
+#include "python_time.h"
+#include "region_handle.h"
+#include "store_handle.h"
+
+namespace py = pybind11;
+
+namespace regionkv::python {
+namespace {
+
+Durability durability_from_name(const std::string& name) {
+  if (name == "process_crash") return Durability::kProcessCrash;
+  if (name == "power_loss") return Durability::kPowerLoss;
+  throw std::invalid_argument("durability must be 'process_crash' or 'power_loss', got '" + name +
+                              "'");
+}
+
+std::shared_ptr<StoreHandle> open(const std::filesystem::path& path, bool create_if_missing,
+                                  const std::string& durability, double sweep_interval) {
+  StoreOptions options;
+  options.create_if_missing = create_if_missing;
+  options.durability = durability_from_name(durability);
+  options.sweep_interval = seconds_to_milliseconds(sweep_interval, "sweep_interval");
+  if (options.sweep_interval.count() < 0)
+    throw std::invalid_argument("sweep_interval must not be negative");
+  return StoreHandle::open(path, std::move(options));
+}
+
+std::shared_ptr<RegionHandle> region(const std::shared_ptr<StoreHandle>& self,
+                                     std::string_view name) {
+  const auto call = self->enter();
+  return self->region_handle(self, call.store().region(name));
+}
+
+}  // namespace
+
+void bind_store(py::module_& module) {
+  py::class_<StoreHandle, std::shared_ptr<StoreHandle>>(module, "Store", R"doc(
+A store: one directory holding every region, kept in RocksDB.
+
+    with regionkv.Store.open("/var/lib/app/kv") as store:
+        tokens = store.region("tokens")
+        tokens.configure(expire_time=3600)
+
+One process at a time may hold a directory open (StorageError otherwise).
+The store closes on close(), at the end of a with block, when no Store,
+Region or Lock object refers to it any more, or at interpreter exit.)doc")
+      .def_static("open", &open, py::arg("path"), py::arg("create_if_missing") = true,
+                  py::arg("durability") = "process_crash", py::arg("sweep_interval") = 1.0,
+                  R"doc(
+Opens (or creates) the store in path, reopening every region it holds.
+durability: "process_crash" (each write reaches RocksDB's log before it is
+acknowledged: survives kill -9) or "power_loss" (the log is fsynced first).
+sweep_interval: seconds between background sweeps of expired records; 0: none.)doc")
+      .def("close", &StoreHandle::close, R"doc(
+Waits for calls in flight, releases the locks still held, and closes the
+store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
+      .def_property_readonly("closed", &StoreHandle::closed)
+      .def_property_readonly("path", [](const StoreHandle& self) { return self.directory(); })
+      .def("region", &region, py::arg("name"),
+           "The region named name (ValueError for an invalid name).")
+      .def(
+          "region_names",
+          [](StoreHandle& self) {
+            const auto call = self.enter();
+            return call.store().region_names();
+          },
+          "RocksDB-backed regions in the store, sorted.")
+      .def(
+          "sweep_now",
+          [](StoreHandle& self) {
+            const auto call = self.enter();
+            return without_gil([&] { return call.store().sweep_now(); });
+          },
+          "One synchronous sweep pass; returns the records removed.")
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](StoreHandle& self, const py::args&) { self.close(); })
+      .def("__repr__", [](const StoreHandle& self) {
+        return "<regionkv.Store " +
+               py::repr(py::str(self.directory().string())).cast<std::string>() +
+               (self.closed() ? " closed>" : ">");
+      });
+}
+
+}  // namespace regionkv::python

@@ -1,0 +1,82 @@
+#include "region/backends/redis/connection_pool.h"
+
+#include <string>
+
+#include "regionkv/errors.h"
+
+namespace regionkv::redis {
+namespace {
+
+// A connection idle for longer than this is checked for a close by the
+// server before it is used (a restarted server closed it; using it would
+// fail the call). Back-to-back calls skip the check, a poll(2).
+constexpr std::chrono::milliseconds kCheckAfterIdle{1};
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings, std::size_t size)
+    : server_(std::move(server)), settings_(std::move(settings)), size_(size) {}
+
+std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve() {
+  std::unique_lock lock(mutex_);
+  const bool available = given_back_.wait_for(lock, settings_.io_timeout,
+                                              [&] { return !idle_.empty() || open_ < size_; });
+  if (!available)
+    throw StorageError("redis server " + server_.to_string() + ": all " + std::to_string(size_) +
+                       " connections (pool_size) stayed busy for " +
+                       std::to_string(settings_.io_timeout.count()) + " ms (io_timeout_ms)");
+  if (idle_.empty()) {
+    ++open_;
+    return nullptr;
+  }
+  Idle idle = std::move(idle_.back());
+  idle_.pop_back();
+  lock.unlock();
+  if (std::chrono::steady_clock::now() - idle.since < kCheckAfterIdle ||
+      !idle.connection->closed_by_server())
+    return std::move(idle.connection);
+  // Closed by the server: its place is reserved for a new one.
+  idle.connection.reset();
+  return nullptr;
+}
+
+void ConnectionPool::release_reservation() {
+  {
+    std::lock_guard lock(mutex_);
+    --open_;
+  }
+  given_back_.notify_one();
+}
+
+ConnectionPool::Lease ConnectionPool::borrow() {
+  std::unique_ptr<Connection> connection = take_idle_or_reserve();
+  if (!connection) {
+    try {
+      connection = std::make_unique<Connection>(server_, settings_);
+    } catch (...) {
+      release_reservation();
+      throw;
+    }
+  }
+  return Lease(this, std::move(connection));
+}
+
+void ConnectionPool::give_back(std::unique_ptr<Connection> connection) {
+  if (connection->broken()) {
+    connection.reset();
+    release_reservation();
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
+  }
+  given_back_.notify_one();
+}
+
+std::size_t ConnectionPool::open_connections() const {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+}  // namespace regionkv::redis

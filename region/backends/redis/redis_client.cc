@@ -1,0 +1,228 @@
+#include "region/backends/redis/redis_client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "regionkv/printable.h"
+#include "region/backends/redis/key_slot.h"
+#include "regionkv/errors.h"
+
+namespace regionkv::redis {
+namespace {
+
+// How long a command answered -TRYAGAIN (keys of one slot split by a
+// migration in progress) waits before it is sent again.
+constexpr std::chrono::milliseconds kTryAgainPause{10};
+
+// Error answers that mean the command was not run here, and where to run it.
+bool must_send_again(const redisReply& reply) {
+  return is_error_code(reply, "MOVED") || is_error_code(reply, "ASK") ||
+         is_error_code(reply, "TRYAGAIN") || is_error_code(reply, "NOSCRIPT");
+}
+
+const Command& asking_command() {
+  static const Command asking("ASKING");
+  return asking;
+}
+
+}  // namespace
+
+RedisClient::RedisClient(RedisOptions options)
+    : options_(std::move(options)), settings_(connection_settings(options_)) {
+  if (!options_.cluster_mode()) standalone_pool_ = &pool_for(options_.server);
+}
+
+ConnectionPool& RedisClient::pool_for(const ServerAddress& server) {
+  std::lock_guard lock(pools_mutex_);
+  auto& pool = pools_[server.to_string()];
+  if (!pool) pool = std::make_unique<ConnectionPool>(server, settings_, options_.pool_size);
+  return *pool;
+}
+
+void RedisClient::refresh_slot_map() {
+  if (!cluster_mode()) return;
+  std::lock_guard refresh(refresh_mutex_);
+  // The masters known so far first (they are current), then the seeds.
+  std::vector<ServerAddress> candidates;
+  {
+    std::shared_lock lock(slots_mutex_);
+    if (slot_map_) candidates = slot_map_->masters();
+  }
+  candidates.insert(candidates.end(), options_.cluster_seeds.begin(), options_.cluster_seeds.end());
+  std::string failures;
+  for (const ServerAddress& node : candidates) {
+    try {
+      ConnectionPool& pool = pool_for(node);
+      Reply reply = pool.borrow()->run(Command("CLUSTER").arg("SLOTS"));
+      if (is_error(*reply))
+        throw StorageError("redis server " + node.to_string() +
+                           ": CLUSTER SLOTS failed: " + printable(reply_text(*reply)));
+      SlotMap map = SlotMap::from_cluster_slots(*reply, node);
+      std::array<ConnectionPool*, kSlotCount> pools{};
+      // Each master's pool looked up once, not once per slot.
+      std::vector<std::pair<const ServerAddress*, ConnectionPool*>> pool_of_master;
+      for (int slot = 0; slot < kSlotCount; ++slot) {
+        const ServerAddress* master = map.master_of(static_cast<std::uint16_t>(slot));
+        if (master == nullptr) continue;
+        auto known = std::find_if(pool_of_master.begin(), pool_of_master.end(),
+                                  [&](const auto& entry) { return entry.first == master; });
+        if (known == pool_of_master.end())
+          known = pool_of_master.insert(pool_of_master.end(), {master, &pool_for(*master)});
+        pools[slot] = known->second;
+      }
+      std::unique_lock lock(slots_mutex_);
+      slot_map_ = std::move(map);
+      slot_pools_ = pools;
+      return;
+    } catch (const StorageError& error) {
+      failures += std::string(failures.empty() ? "" : "; ") + error.what();
+    }
+  }
+  throw StorageError("redis cluster: no node answered CLUSTER SLOTS: " + failures);
+}
+
+ConnectionPool& RedisClient::pool_for_slot(std::uint16_t slot, std::string_view routing_key) {
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) refresh_slot_map();
+    std::shared_lock lock(slots_mutex_);
+    if (slot_pools_[slot] != nullptr) return *slot_pools_[slot];
+  }
+  throw StorageError("redis cluster: no master serves slot " + std::to_string(slot) + " (key '" +
+                     printable(routing_key) + "')");
+}
+
+void RedisClient::moved(const Redirection& redirection) {
+  ConnectionPool& pool = pool_for(redirection.target);
+  {
+    std::unique_lock lock(slots_mutex_);
+    if (!slot_map_) slot_map_.emplace();
+    slot_map_->assign(redirection.slot, redirection.target);
+    slot_pools_[redirection.slot] = &pool;
+  }
+  // A slot rarely moves alone (a reshard moves ranges): learn the rest now.
+  // If no node answers, the one slot learnt above still stands.
+  try {
+    refresh_slot_map();
+  } catch (const StorageError&) {
+  }
+}
+
+Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script) {
+  ConnectionPool::Lease connection = target.pool->borrow();
+  std::vector<const Command*> batch;
+  if (target.asking) batch.push_back(&asking_command());
+  batch.push_back(&command);
+  // Most calls: one command, no vectors.
+  Reply reply =
+      target.asking ? std::move(connection->exchange(batch).back()) : connection->run(command);
+  if (script == nullptr || !is_error_code(*reply, "NOSCRIPT")) return reply;
+
+  const Command load = script->load();
+  batch.insert(batch.begin(), &load);
+  std::vector<Reply> replies = connection->exchange(batch);
+  if (is_error(*replies.front()))
+    throw_error_reply(connection->server(), load, {}, *replies.front());
+  return std::move(replies.back());
+}
+
+Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script) {
+  if (!cluster_mode()) {
+    Reply reply = send_once({standalone_pool_}, command, script);
+    if (is_error(*reply)) throw_error_reply(options_.server, command, routing_key, *reply);
+    return reply;
+  }
+  const std::uint16_t slot = key_slot(routing_key);
+  const auto give_up_trying_again = std::chrono::steady_clock::now() + options_.io_timeout;
+  Target target{&pool_for_slot(slot, routing_key)};
+  int moves = 0;
+  while (true) {
+    Reply reply = send_once(target, command, script);
+    if (!is_error(*reply)) return reply;
+    const ServerAddress& answered_by = target.pool->server();
+    const auto redirection = redirection_in(*reply, answered_by);
+    if (redirection && redirection->kind == Redirection::Kind::kMoved) {
+      if (++moves > kMaxMoves)
+        throw StorageError("redis cluster: " + std::string(command.name()) + " of key '" +
+                           printable(routing_key) + "' was moved " +
+                           std::to_string(kMaxMoves) + " times; the slot map keeps changing");
+      moved(*redirection);
+      target = {&pool_for(redirection->target)};
+      continue;
+    }
+    // An ASK answered to ASKING would send the command back and forth.
+    if (redirection && !target.asking) {
+      target = {&pool_for(redirection->target), true};
+      continue;
+    }
+    if (is_error_code(*reply, "TRYAGAIN") &&
+        std::chrono::steady_clock::now() < give_up_trying_again) {
+      std::this_thread::sleep_for(kTryAgainPause);
+      target = {&pool_for_slot(slot, routing_key)};
+      continue;
+    }
+    throw_error_reply(answered_by, command, routing_key, *reply);
+  }
+}
+
+std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands) {
+  std::vector<Reply> replies(commands.size());
+  // Group by pool, keeping each server's commands in their order.
+  std::vector<std::pair<ConnectionPool*, std::vector<std::size_t>>> groups;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    ConnectionPool* pool =
+        cluster_mode() ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key)
+                       : standalone_pool_;
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& entry) { return entry.first == pool; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {pool, {}});
+    group->second.push_back(i);
+  }
+  for (const auto& [pool, indexes] : groups) {
+    std::vector<const Command*> batch;
+    batch.reserve(indexes.size());
+    for (const std::size_t i : indexes) batch.push_back(commands[i].command);
+    std::vector<Reply> answered = pool->borrow()->exchange(batch);
+    for (std::size_t k = 0; k < indexes.size(); ++k) {
+      const RoutedCommand& routed = commands[indexes[k]];
+      // A command the server did not run (redirected, or a script it does
+      // not hold) is sent again alone, which follows the answer.
+      if (is_error(*answered[k]) && must_send_again(*answered[k])) {
+        replies[indexes[k]] = run(routed.routing_key, *routed.command, routed.script);
+      } else if (is_error(*answered[k])) {
+        throw_error_reply(pool->server(), *routed.command, routed.routing_key, *answered[k]);
+      } else {
+        replies[indexes[k]] = std::move(answered[k]);
+      }
+    }
+  }
+  return replies;
+}
+
+ServerAddress RedisClient::server_for(std::string_view routing_key) {
+  if (!cluster_mode()) return options_.server;
+  return pool_for_slot(key_slot(routing_key), routing_key).server();
+}
+
+std::vector<ServerAddress> RedisClient::servers() {
+  if (!cluster_mode()) return {options_.server};
+  {
+    std::shared_lock lock(slots_mutex_);
+    if (slot_map_) return slot_map_->masters();
+  }
+  refresh_slot_map();
+  std::shared_lock lock(slots_mutex_);
+  return slot_map_->masters();
+}
+
+void RedisClient::throw_error_reply(const ServerAddress& server, const Command& command,
+                                    std::string_view routing_key, const redisReply& reply) {
+  const std::string what =
+      "redis server " + server.to_string() + ": " + std::string(command.name()) +
+      (routing_key.empty() ? "" : " of key '" + printable(routing_key) + "'") +
+      " failed: " + printable(reply_text(reply));
+  if (is_error_code(reply, "WRONGTYPE")) throw Corruption(what);
+  throw StorageError(what);
+}
+
+}  // namespace regionkv::redis

@@ -1,0 +1,192 @@
+#include "region/backends/redis/redis_options.h"
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+
+namespace regionkv::redis {
+namespace {
+
+constexpr std::string_view kScheme = "redis://";
+constexpr std::string_view kDefaultUrl = "redis://127.0.0.1:6379/0";
+// A timeout must be positive (0 would fail every call at once) and below an
+// hour (beyond that a caller would rather see a hang).
+constexpr std::int64_t kLongestTimeoutMs = std::int64_t{60} * 60 * 1000;
+constexpr std::int64_t kLargestPool = 4096;
+
+[[noreturn]] void invalid(const std::string& what) {
+  throw std::invalid_argument("redis: " + what);
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::int64_t number_in_range(std::string_view text, const std::string& what, std::int64_t low,
+                             std::int64_t high) {
+  const auto value = whole_number(text);
+  if (!value || *value < low || *value > high)
+    invalid(what + " '" + std::string(text) + "' is not a whole number from " +
+            std::to_string(low) + " to " + std::to_string(high));
+  return *value;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decoded(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const int high = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
+    const int low = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
+    if (high < 0 || low < 0) invalid("bad percent-encoding in the url's credentials");
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+// "host", "host:port", "[v6]" or "[v6]:port".
+ServerAddress parse_address(std::string_view entry) {
+  std::string_view host = entry;
+  std::optional<std::string_view> port;
+  if (!entry.empty() && entry.front() == '[') {
+    const auto close = entry.find(']');
+    if (close == std::string_view::npos) invalid("unclosed '[' in '" + std::string(entry) + "'");
+    host = entry.substr(1, close - 1);
+    const std::string_view rest = entry.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') invalid("bad server '" + std::string(entry) + "'");
+      port = rest.substr(1);
+    }
+  } else if (const auto colon = entry.rfind(':'); colon != std::string_view::npos) {
+    host = entry.substr(0, colon);
+    port = entry.substr(colon + 1);
+  }
+  if (host.empty()) invalid("server '" + std::string(entry) + "' has no host");
+  ServerAddress address{std::string(host), kDefaultPort};
+  if (port) address.port = static_cast<std::uint16_t>(number_in_range(*port, "port", 1, 65535));
+  return address;
+}
+
+Credentials parse_credentials(std::string_view userinfo) {
+  const auto colon = userinfo.find(':');
+  if (colon == std::string_view::npos)
+    invalid("credentials in the url must be 'user:password@' or ':password@'");
+  Credentials credentials{percent_decoded(userinfo.substr(0, colon)),
+                          percent_decoded(userinfo.substr(colon + 1))};
+  if (credentials.password.empty()) invalid("the url names a user but no password");
+  return credentials;
+}
+
+std::chrono::milliseconds timeout_argument(const std::map<std::string, std::string>& args,
+                                           const std::string& name,
+                                           std::chrono::milliseconds fallback) {
+  const auto it = args.find(name);
+  if (it == args.end()) return fallback;
+  return std::chrono::milliseconds(number_in_range(trim(it->second), name, 1, kLongestTimeoutMs));
+}
+
+}  // namespace
+
+std::string ServerAddress::to_string() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::size_t default_pool_size() {
+  return std::max<std::size_t>(4, std::size_t{2} * std::thread::hardware_concurrency());
+}
+
+RedisUrl parse_redis_url(const std::string& url) {
+  std::string_view rest = trim(url);
+  if (rest.substr(0, 9) == "rediss://")
+    invalid("'" + url + "': TLS (rediss://) is not supported by this hiredis");
+  if (rest.substr(0, kScheme.size()) != kScheme)
+    invalid("url '" + url + "' does not start with redis://");
+  rest.remove_prefix(kScheme.size());
+  if (rest.find('?') != std::string_view::npos)
+    invalid("url '" + url + "' has query options; give them as backend_args");
+
+  RedisUrl parsed;
+  // The last '@': a password may hold '@' (percent-encoded or not).
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    parsed.credentials = parse_credentials(rest.substr(0, at));
+    rest.remove_prefix(at + 1);
+  }
+  const auto slash = rest.find('/');
+  parsed.server = parse_address(rest.substr(0, slash));
+  if (slash != std::string_view::npos && slash + 1 < rest.size())
+    parsed.database =
+        static_cast<int>(number_in_range(rest.substr(slash + 1), "database", 0, INT_MAX));
+  return parsed;
+}
+
+std::vector<ServerAddress> parse_cluster_seeds(const std::string& seeds) {
+  std::vector<ServerAddress> servers;
+  std::set<std::string> seen;
+  std::string_view rest = seeds;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view entry = trim(rest.substr(0, comma));
+    if (entry.empty()) invalid("empty seed node in cluster '" + seeds + "'");
+    ServerAddress server = parse_address(entry);
+    if (!seen.insert(server.to_string()).second)
+      invalid("seed node " + server.to_string() + " is listed twice in cluster '" + seeds + "'");
+    servers.push_back(std::move(server));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return servers;
+}
+
+RedisOptions parse_redis_options(const std::map<std::string, std::string>& backend_args) {
+  RedisOptions options;
+  const auto url = backend_args.find("url");
+  const RedisUrl parsed =
+      parse_redis_url(url == backend_args.end() ? std::string(kDefaultUrl) : url->second);
+  options.server = parsed.server;
+  options.database = parsed.database;
+  options.credentials = parsed.credentials;
+  if (const auto cluster = backend_args.find("cluster"); cluster != backend_args.end()) {
+    options.cluster_seeds = parse_cluster_seeds(cluster->second);
+    if (options.database != 0)
+      invalid("a Redis Cluster has database 0 only; the url names database " +
+              std::to_string(options.database));
+  }
+  options.connect_timeout =
+      timeout_argument(backend_args, "connect_timeout_ms", options.connect_timeout);
+  options.io_timeout = timeout_argument(backend_args, "io_timeout_ms", options.io_timeout);
+  const auto pool = backend_args.find("pool_size");
+  options.pool_size = pool == backend_args.end()
+                          ? default_pool_size()
+                          : static_cast<std::size_t>(
+                                number_in_range(trim(pool->second), "pool_size", 1, kLargestPool));
+  return options;
+}
+
+}  // namespace regionkv::redis

@@ -1,0 +1,139 @@
+// Reading the redis store's backend_args.
+#include "region/backends/redis/redis_options.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace regionkv::redis {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(RedisOptions, DefaultsToLocalServerDatabaseZeroAndOneSecondTimeouts) {
+  const RedisOptions options = parse_redis_options({});
+  EXPECT_EQ(options.server.to_string(), "127.0.0.1:6379");
+  EXPECT_EQ(options.database, 0);
+  EXPECT_TRUE(options.credentials.password.empty());
+  EXPECT_FALSE(options.cluster_mode());
+  EXPECT_EQ(options.connect_timeout, milliseconds(1000));
+  EXPECT_EQ(options.io_timeout, milliseconds(1000));
+  EXPECT_EQ(options.pool_size, default_pool_size());
+}
+
+TEST(RedisOptions, DefaultPoolHasAtLeastFourConnections) { EXPECT_GE(default_pool_size(), 4u); }
+
+TEST(RedisOptions, UrlGivesHostPortAndDatabase) {
+  const RedisUrl url = parse_redis_url("redis://cache.example:6380/3");
+  EXPECT_EQ(url.server.to_string(), "cache.example:6380");
+  EXPECT_EQ(url.database, 3);
+}
+
+TEST(RedisOptions, UrlPortAndDatabaseAreOptional) {
+  EXPECT_EQ(parse_redis_url("redis://cache").server.to_string(), "cache:6379");
+  EXPECT_EQ(parse_redis_url("redis://cache/").database, 0);
+}
+
+TEST(RedisOptions, UrlWithUserAndPasswordIsAnAclLogin) {
+  const RedisUrl url = parse_redis_url("redis://alice:s3cret@127.0.0.1:6379/0");
+  EXPECT_EQ(url.credentials.user, "alice");
+  EXPECT_EQ(url.credentials.password, "s3cret");
+}
+
+TEST(RedisOptions, UrlWithPasswordOnlyLogsInAsTheDefaultUser) {
+  const RedisUrl url = parse_redis_url("redis://:s3cret@127.0.0.1");
+  EXPECT_EQ(url.credentials.user, "");
+  EXPECT_EQ(url.credentials.password, "s3cret");
+}
+
+TEST(RedisOptions, UrlCredentialsArePercentDecodedAndMayHoldAtSigns) {
+  const RedisUrl url = parse_redis_url("redis://a%3Ab:p@ss%2Fw%40rd@host");
+  EXPECT_EQ(url.credentials.user, "a:b");
+  EXPECT_EQ(url.credentials.password, "p@ss/w@rd");
+  EXPECT_EQ(url.server.host, "host");
+}
+
+TEST(RedisOptions, UrlIpv6HostGoesInBrackets) {
+  EXPECT_EQ(parse_redis_url("redis://[::1]:7000/1").server.to_string(), "[::1]:7000");
+  EXPECT_EQ(parse_redis_url("redis://[::1]").server.to_string(), "[::1]:6379");
+}
+
+TEST(RedisOptions, MalformedUrlsAreInvalidArguments) {
+  for (const std::string url :
+       {"", "127.0.0.1:6379", "http://host", "rediss://host", "unix:///tmp/redis.sock", "redis://",
+        "redis://:6379", "redis://host:0", "redis://host:65536", "redis://host:port",
+        "redis://host:", "redis://host/-1", "redis://host/db", "redis://host?timeout=1",
+        "redis://user@host", "redis://user:@host", "redis://:bad%zz@host", "redis://[::1"}) {
+    EXPECT_THROW(parse_redis_url(url), std::invalid_argument) << url;
+  }
+}
+
+TEST(RedisOptions, TlsUrlSaysTlsIsUnsupported) {
+  try {
+    parse_redis_url("rediss://host");
+    FAIL();
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("TLS"), std::string::npos) << error.what();
+  }
+}
+
+TEST(RedisOptions, ClusterIsACommaSeparatedSeedList) {
+  const RedisOptions options =
+      parse_redis_options({{"cluster", "10.0.0.1:7000, 10.0.0.2:7001,node3"}});
+  ASSERT_TRUE(options.cluster_mode());
+  std::vector<std::string> seeds;
+  for (const auto& seed : options.cluster_seeds) seeds.push_back(seed.to_string());
+  EXPECT_EQ(seeds, (std::vector<std::string>{"10.0.0.1:7000", "10.0.0.2:7001", "node3:6379"}));
+}
+
+TEST(RedisOptions, ClusterTakesItsCredentialsFromTheUrl) {
+  const RedisOptions options =
+      parse_redis_options({{"cluster", "10.0.0.1:7000"}, {"url", "redis://:pw@ignored:1"}});
+  EXPECT_EQ(options.credentials.password, "pw");
+}
+
+TEST(RedisOptions, MalformedClusterSeedsAreInvalidArguments) {
+  for (const std::string seeds : {"", "a:1,,b:2", "a:0", "a:1,a:1", ":7000", "a:x"}) {
+    EXPECT_THROW(parse_redis_options({{"cluster", seeds}}), std::invalid_argument) << seeds;
+  }
+}
+
+TEST(RedisOptions, ClusterWithADatabaseOtherThanZeroIsAnInvalidArgument) {
+  EXPECT_THROW(parse_redis_options({{"cluster", "a:7000"}, {"url", "redis://a:7000/2"}}),
+               std::invalid_argument);
+}
+
+TEST(RedisOptions, ReadsTimeoutsAndPoolSizeAndIgnoresOtherArguments) {
+  const RedisOptions options = parse_redis_options({{"connect_timeout_ms", "250"},
+                                                    {"io_timeout_ms", " 75 "},
+                                                    {"pool_size", "32"},
+                                                    {"memcached_backend", "x"}});
+  EXPECT_EQ(options.connect_timeout, milliseconds(250));
+  EXPECT_EQ(options.io_timeout, milliseconds(75));
+  EXPECT_EQ(options.pool_size, 32u);
+}
+
+TEST(RedisOptions, BadTimeoutsAndPoolSizesAreInvalidArguments) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"io_timeout_ms", "0"},
+                                                        {"io_timeout_ms", "-5"},
+                                                        {"io_timeout_ms", "1s"},
+                                                        {"connect_timeout_ms", "99999999999"},
+                                                        {"pool_size", "0"},
+                                                        {"pool_size", "many"}}) {
+    EXPECT_THROW(parse_redis_options({{name, value}}), std::invalid_argument)
+        << name << "=" << value;
+  }
+}
+
+TEST(RedisOptions, ErrorsNameTheArgument) {
+  try {
+    parse_redis_options({{"pool_size", "0"}});
+    FAIL();
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("pool_size"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace regionkv::redis
