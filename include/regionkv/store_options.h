@@ -69,8 +69,8 @@ struct StoreOptions {
   // difference.
   // false: they are evicted like data blocks, in 4 KiB partitions, so the
   // cache bounds memory whatever the data; each read looks them up in the
-  // cache and fetches those evicted: a miss took 2.3× as long at a million
-  // records (docs/benchmarks.md).
+  // cache and fetches those evicted: a miss took 2.1× as long, a hit 1.5×,
+  // at a million records (docs/benchmarks.md).
   // Default: true.
   bool pin_index_and_filter_blocks = true;
 
