@@ -18,6 +18,7 @@
 #include "region/store_internals.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/eventually.h"
+#include "tests/support/plain_rocksdb.h"
 #include "tests/support/temp_dir.h"
 
 namespace regionkv::engine {
@@ -105,11 +106,7 @@ class FakeCommit {
 
 TEST(MergeBatchesTest, HoldsEveryOperationOfEveryBatchInOrder) {
   TempDir dir;
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("db").string(), &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
+  const std::unique_ptr<rocksdb::DB> db = testing::open_plain_rocksdb(dir.sub("db"));
   rocksdb::ColumnFamilyHandle* family = nullptr;
   ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "f", &family).ok());
 
