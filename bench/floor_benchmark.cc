@@ -14,6 +14,7 @@
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -75,6 +76,7 @@ BENCHMARK(BM_Floor_MutexMap_Contended)
 // a region's is.
 struct RawRocksDB {
   std::unique_ptr<ScratchDirectory> directory;
+  engine::StoreRocksDBOptions options;  // its cache and memtable budget outlive db
   std::unique_ptr<rocksdb::DB> db;  // a TransactionDB for the peer
   rocksdb::TransactionDB* transactions = nullptr;
   rocksdb::ColumnFamilyHandle* family = nullptr;
@@ -86,8 +88,11 @@ void open_raw(Durability durability, bool transaction_db) {
   raw.directory = std::make_unique<ScratchDirectory>();
   StoreOptions store_options;
   store_options.durability = durability;
-  rocksdb::Options options(engine::store_db_options(store_options),
-                           engine::store_column_family_options());
+  raw.options = engine::store_rocksdb_options(store_options);
+  rocksdb::Options options(raw.options.db, raw.options.family);
+  // Made here, as the Engine makes a store's: RocksDB logs an error when it
+  // looks for a directory that is not there yet.
+  std::filesystem::create_directories(raw.directory->path() / "db");
   const std::string path = (raw.directory->path() / "db").string();
   if (transaction_db) {
     rocksdb::TransactionDB* db = nullptr;
@@ -100,10 +105,9 @@ void open_raw(Durability durability, bool transaction_db) {
     check(rocksdb::DB::Open(options, path, &db), "open DB");
     raw.db.reset(db);
   }
-  check(raw.db->CreateColumnFamily(engine::store_column_family_options(), "bench",
-                                   &raw.family),
+  check(raw.db->CreateColumnFamily(raw.options.family, "bench", &raw.family),
         "create column family");
-  raw.write_options = engine::store_write_options(durability);
+  raw.write_options = raw.options.write;
 }
 
 void open_raw_process_crash(const benchmark::State&) {
@@ -120,6 +124,7 @@ void close_raw(const benchmark::State&) {
   raw.family = nullptr;
   raw.transactions = nullptr;
   raw.db.reset();
+  raw.options = {};
   raw.directory.reset();
 }
 
@@ -138,7 +143,7 @@ void BM_Floor_RocksDBPutDeleteSync(benchmark::State& state) { put_delete_cycles(
 BENCHMARK(BM_Floor_RocksDBPutDelete)
     ->Setup(open_raw_process_crash)->Teardown(close_raw)->Apply(one_and_two_threads);
 BENCHMARK(BM_Floor_RocksDBPutDeleteSync)
-    ->Setup(open_raw_power_loss)->Teardown(close_raw)->Apply(one_and_two_threads)
+    ->Setup(open_raw_power_loss)->Teardown(close_raw)->Apply(one_to_eight_threads)
     ->MinTime(kFsyncBoundMinTime);
 
 // ---- the TransactionDB peer ------------------------------------------------

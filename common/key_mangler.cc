@@ -25,13 +25,17 @@ constexpr std::array<char, 512> kHexPairs = [] {
 
 }  // namespace
 
-void append_xxh3_mangled_key(std::string& out, std::string_view key) {
+void write_xxh3_mangled_key(char (&out)[kXxh3MangledKeySize], std::string_view key) {
   XXH128_canonical_t canonical;
   static_assert(2 * sizeof(canonical.digest) == kXxh3MangledKeySize);
   XXH128_canonicalFromHash(&canonical, XXH3_128bits(key.data(), key.size()));
-  char hex[kXxh3MangledKeySize];
   for (std::size_t i = 0; i < sizeof(canonical.digest); ++i)
-    std::memcpy(hex + 2 * i, &kHexPairs[2 * std::size_t{canonical.digest[i]}], 2);
+    std::memcpy(out + 2 * i, &kHexPairs[2 * std::size_t{canonical.digest[i]}], 2);
+}
+
+void append_xxh3_mangled_key(std::string& out, std::string_view key) {
+  char hex[kXxh3MangledKeySize];
+  write_xxh3_mangled_key(hex, key);
   out.append(hex, sizeof hex);
 }
 

@@ -18,6 +18,9 @@ inline constexpr std::size_t kXxh3MangledKeySize = 32;
 
 // Appends xxh3_mangle_key(key) to `out`.
 void append_xxh3_mangled_key(std::string& out, std::string_view key);
+// Writes xxh3_mangle_key(key) into `out`, which need not be terminated: a
+// caller's buffer on the stack saves the allocation of a string.
+void write_xxh3_mangled_key(char (&out)[kXxh3MangledKeySize], std::string_view key);
 
 // Whether `mangler` is the default one (xxh3_key_mangler()).
 bool is_xxh3_key_mangler(const KeyMangler& mangler);

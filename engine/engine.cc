@@ -3,9 +3,12 @@
 #include <rocksdb/options.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <system_error>
 
 #include "engine/expiry_compaction_filter.h"
+#include "engine/owner_only_files.h"
+#include "engine/rocksdb_logger.h"
 #include "engine/rocksdb_options.h"
 #include "regionkv/errors.h"
 
@@ -52,6 +55,20 @@ bool inspect_directory(const fs::path& dir, bool create_if_missing) {
   return false;
 }
 
+// Says so, once, if users other than the owner have any permission on an
+// existing store directory: they may read its files, unless every file is
+// mode 0600 (those written since this release are; older ones are 0644).
+void warn_if_others_may_read(const fs::path& dir,
+                             const std::function<void(std::string_view)>& log) {
+  std::error_code ec;
+  const fs::perms mode = fs::status(dir, ec).permissions();
+  if (ec || !others_may_access(mode)) return;
+  char octal[8];
+  std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode) & 07777);
+  report(log, "store directory " + dir.string() + " is open to other users (mode " + octal +
+                  "): they may read the values and locks it holds; chmod 700 it");
+}
+
 }  // namespace
 
 void check_status(const rocksdb::Status& status, std::string_view what) {
@@ -63,21 +80,26 @@ void check_status(const rocksdb::Status& status, std::string_view what) {
 
 std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
+  validate_store_options(options);
   const bool exists = inspect_directory(dir, options.create_if_missing);
-  if (!exists) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
     // Created here rather than by RocksDB, which logs an error while it
-    // looks for a directory that is not there yet.
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) refuse(dir, "cannot create the directory: " + ec.message());
+    // looks for a directory that is not there yet; mode 0700.
+    try {
+      create_owner_only_directory(dir);
+    } catch (const fs::filesystem_error& e) {
+      refuse(dir, std::string("cannot create the directory: ") + e.code().message());
+    }
+  } else {
+    warn_if_others_may_read(dir, options.log);
   }
 
   std::unique_ptr<Engine> engine(new Engine());
   engine->directory_ = dir;
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
-  const rocksdb::DBOptions db_options = store_db_options(options);
-  engine->family_options_ = store_column_family_options();
-  engine->write_options_ = store_write_options(options.durability);
+  engine->options_ = store_rocksdb_options(options, options.log);
+  const rocksdb::DBOptions& db_options = engine->options_.db;
   engine->clock_ = options.time_source
                        ? std::shared_ptr<const TimeSource>(options.time_source)
                        : system_time_source();
@@ -91,7 +113,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names)
     descriptors.emplace_back(name, name == rocksdb::kDefaultColumnFamilyName
-                                       ? engine->family_options_
+                                       ? engine->options_.family
                                        : engine->region_family_options(name));
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -130,6 +152,12 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
       refuse(dir, "unsupported regionkv format '" + marker + "'");
   }
   for (auto& [name, no_expiry_keys] : engine->no_expiry_keys_) no_expiry_keys->load(*raw);
+  if (engine->options_.write.sync) {
+    Engine* self = engine.get();
+    engine->pipeline_ = std::make_unique<CommitPipeline>([self](rocksdb::WriteBatch& batch) {
+      return self->db_->Write(self->options_.write, &batch);
+    });
+  }
   return engine;
 }
 
@@ -143,6 +171,7 @@ bool Engine::is_blank() {
 }
 
 void Engine::close() {
+  pipeline_.reset();  // waits for every write in flight
   if (!db_) return;
   for (auto& [name, family] : families_) db_->DestroyColumnFamilyHandle(family.handle);
   families_.clear();
@@ -187,7 +216,7 @@ NoExpiryKeys& Engine::no_expiry_keys(const std::string& region) {
 rocksdb::ColumnFamilyOptions Engine::region_family_options(const std::string& region) {
   auto& no_expiry_keys = no_expiry_keys_[region];
   if (!no_expiry_keys) no_expiry_keys = std::make_shared<NoExpiryKeys>(region);
-  rocksdb::ColumnFamilyOptions options = family_options_;
+  rocksdb::ColumnFamilyOptions options = options_.family;
   add_expiry_options(options, clock_, no_expiry_keys);
   return options;
 }
@@ -200,7 +229,8 @@ std::vector<std::string> Engine::region_names() const {
 }
 
 void Engine::write(rocksdb::WriteBatch& batch) {
-  check_status(db_->Write(write_options_, &batch), "write failed");
+  check_status(pipeline_ ? pipeline_->write(batch) : db_->Write(options_.write, &batch),
+               "write failed");
 }
 
 std::optional<std::string> Engine::read_metadata(std::string_view key) {

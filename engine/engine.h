@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "common/striped_mutex.h"
+#include "engine/commit_pipeline.h"
 #include "engine/no_expiry_keys.h"
+#include "engine/rocksdb_options.h"
 #include "regionkv/stats.h"
 #include "regionkv/store_options.h"
 
@@ -59,15 +61,21 @@ class Engine {
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
 
-  // Durable per StoreOptions::durability; throws StorageError.
+  // Durable per StoreOptions::durability; throws StorageError. Under
+  // kPowerLoss, concurrent writes share one fsync (engine/commit_pipeline.h).
   void write(rocksdb::WriteBatch& batch);
+  // Null unless the durability is kPowerLoss.
+  const CommitPipeline* commit_pipeline() const { return pipeline_.get(); }
 
   // The store's own metadata, in the default column family (docs/format.md):
   // nullopt if `key` is absent. Throws StorageError.
   std::optional<std::string> read_metadata(std::string_view key);
   // Written fsynced, whatever the store's durability. Throws StorageError.
   void write_metadata_durably(std::string_view key, std::string_view value);
-  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+  const rocksdb::WriteOptions& write_options() const { return options_.write; }
+  // The RocksDB options the store was opened with, which hold the block
+  // cache and the memtable budget every column family shares.
+  const StoreRocksDBOptions& rocksdb_options() const { return options_; }
 
  private:
   Engine() = default;
@@ -75,15 +83,18 @@ class Engine {
   // No region and no metadata: a store whose creation never finished.
   bool is_blank();
 
+  // Declared before db_: the shared block cache and write buffer manager it
+  // holds outlive the database and every column family.
+  StoreRocksDBOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
-  rocksdb::ColumnFamilyOptions family_options_;
-  rocksdb::WriteOptions write_options_;
+  // kPowerLoss only; drained before db_ closes.
+  std::unique_ptr<CommitPipeline> pipeline_;
   struct Family {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
     std::unique_ptr<KeyLocks> key_locks = std::make_unique<KeyLocks>();
   };
   Family& family(const std::string& region);  // REQUIRES: families_mutex_ held
-  // family_options_ plus the region's expiry compaction filter.
+  // options_.family plus the region's expiry compaction filter.
   // REQUIRES: families_mutex_ held (or open() running).
   rocksdb::ColumnFamilyOptions region_family_options(const std::string& region);
 

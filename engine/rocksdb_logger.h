@@ -1,4 +1,5 @@
-// Where RocksDB's own log messages go: errors to stderr, the rest dropped.
+// Where RocksDB's own log messages go: errors to the store's log callback
+// (StoreOptions::log; stderr without one), the rest dropped.
 //
 // RocksDB's default logger writes a LOG file into the store directory. On a
 // full disk that file fails too, and Debian's RocksDB (built with assertions)
@@ -10,11 +11,20 @@
 
 #include <rocksdb/env.h>
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
 namespace regionkv::engine {
 
-std::shared_ptr<rocksdb::Logger> make_rocksdb_logger();
+// Each error becomes one line "rocksdb: <message>" passed to `log`, from
+// whichever RocksDB thread reports it; null: the line goes to stderr.
+std::shared_ptr<rocksdb::Logger> make_rocksdb_logger(
+    std::function<void(std::string_view)> log = nullptr);
+
+// Passes `message` to `log`, or writes it to stderr as one line prefixed
+// "regionkv: " if `log` is null.
+void report(const std::function<void(std::string_view)>& log, std::string_view message);
 
 }  // namespace regionkv::engine
 

@@ -1,21 +1,54 @@
 // The RocksDB options a regionkv store opens with, in one place: the Engine
-// uses them, and so do the benchmarks' raw-RocksDB floors and peers, so that
-// a comparison measures regionkv's own work and nothing else.
+// uses them, and so do the benchmarks' raw-RocksDB floors, so that a
+// comparison measures regionkv's own work and nothing else.
 #ifndef REGIONKV_ENGINE_ROCKSDB_OPTIONS_H_
 #define REGIONKV_ENGINE_ROCKSDB_OPTIONS_H_
 
+#include <rocksdb/cache.h>
 #include <rocksdb/options.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
 
 #include "regionkv/store_options.h"
 
 namespace regionkv::engine {
 
-// Database-wide options for a store opened with `options`.
-rocksdb::DBOptions store_db_options(const StoreOptions& options);
-// Options of every column family (the default one and one per region).
-rocksdb::ColumnFamilyOptions store_column_family_options();
-// Every write of the store: WAL on; fsynced under Durability::kPowerLoss.
-rocksdb::WriteOptions store_write_options(Durability durability);
+// Everything one store opens its database with. The options hold the block
+// cache and the write buffer manager that all its column families share:
+// keep this object (or copies of the options) alive until the database is
+// closed. Not thread-safe to change; copies are independent values that
+// share the cache and the write buffer manager.
+struct StoreRocksDBOptions {
+  rocksdb::DBOptions db;
+  // Every column family's: the default one and one per region.
+  rocksdb::ColumnFamilyOptions family;
+  // Every write of the store: WAL on; fsynced under Durability::kPowerLoss.
+  rocksdb::WriteOptions write;
+  std::shared_ptr<rocksdb::Cache> block_cache;
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffers;
+};
+
+// Throws std::invalid_argument if a bound in `options` is out of range
+// (include/regionkv/store_options.h gives each range).
+void validate_store_options(const StoreOptions& options);
+
+// The options of a store opened with `options`: a new block cache and
+// write buffer manager, sized by it. RocksDB's error messages go to
+// `log` (null: stderr). REQUIRES: validate_store_options(options) passed.
+StoreRocksDBOptions store_rocksdb_options(
+    const StoreOptions& options,
+    std::function<void(std::string_view)> log = nullptr);
+
+// RocksDB's max_total_wal_size for `options` (max_wal_bytes, or its default).
+std::uint64_t effective_max_wal_bytes(const StoreOptions& options);
+
+// A column family's memtable size for a budget: half of it, so that one
+// busy region's mutable memtable and the one being flushed fit in it.
+std::size_t memtable_bytes_per_region(std::size_t memtable_budget_bytes);
 
 }  // namespace regionkv::engine
 

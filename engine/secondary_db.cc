@@ -52,9 +52,12 @@ std::unique_ptr<SecondaryDb> SecondaryDb::open(const fs::path& store_dir) {
   options.max_open_files = -1;
   std::vector<std::string> names;
   check_status(rocksdb::DB::ListColumnFamilies(options, store_dir.string(), &names), what);
+  // A store's column family options (the table format, Bloom filters), with
+  // a block cache and memtable budget of the secondary's own.
+  const StoreRocksDBOptions store_options = store_rocksdb_options(StoreOptions{});
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.reserve(names.size());
-  for (const auto& name : names) descriptors.emplace_back(name, store_column_family_options());
+  for (const auto& name : names) descriptors.emplace_back(name, store_options.family);
 
   // From here on the destructor cleans up whatever was made before a throw.
   std::unique_ptr<SecondaryDb> secondary(new SecondaryDb());

@@ -79,9 +79,13 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir,
   impl->engine = engine::Engine::open(dir, options);
   impl->options = std::move(options);
   Impl* state = impl.get();
+  // Failed sweeps go to sweep_error_log if set, else to the store's log.
+  std::function<void(std::string_view)> sweep_log = state->options.sweep_error_log
+                                                        ? state->options.sweep_error_log
+                                                        : state->options.log;
   impl->sweeper = std::make_unique<engine::Sweeper>(engine::Sweeper::Options{
       state->options.sweep_interval, state->clock,
-      [state] { return state->sweep_targets(); }, state->options.sweep_error_log});
+      [state] { return state->sweep_targets(); }, std::move(sweep_log)});
   if (state->options.sweep_interval.count() > 0) state->sweeper->start();
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }

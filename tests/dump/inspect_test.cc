@@ -17,6 +17,7 @@
 #include "engine/scratch_dir.h"
 #include "lock/lease_record.h"
 #include "regionkv/regionkv.h"
+#include "tests/support/plain_rocksdb.h"
 #include "tests/support/seed_fixtures.h"
 #include "tests/support/temp_dir.h"
 
@@ -324,11 +325,7 @@ TEST(InspectDirectoryTest, EmptyDirectoryIsNotAStoreAndStaysEmpty) {
 TEST(InspectDirectoryTest, RocksDbDatabaseWithoutTheFormatMarkerIsNotAStore) {
   TempDir dir;
   {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("db").string(), &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
+    const auto db = testing::open_plain_rocksdb(dir.sub("db"));
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "someone", "else's").ok());
   }
   try {

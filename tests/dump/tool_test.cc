@@ -18,6 +18,7 @@
 #include "engine/record.h"
 #include "regionkv/regionkv.h"
 #include "tests/dump/subprocess.h"
+#include "tests/support/plain_rocksdb.h"
 #include "tests/support/temp_dir.h"
 
 namespace regionkv {
@@ -370,11 +371,7 @@ TEST(DumpToolTest, DirectoryOfOtherFilesIsNotAStore) {
 TEST(DumpToolTest, RocksDbDatabaseWithoutTheMarkerIsNotAStore) {
   TempDir dir;
   {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("db").string(), &raw).ok());
-    delete raw;
+    testing::open_plain_rocksdb(dir.sub("db"));
   }
   expect_failure(dump({dir.sub("db")}), 2, "format marker");
 }
@@ -456,11 +453,7 @@ TEST(DumpToolTest, NeverLeavesItsScratchDirectoryBehind) {
   TempDir tmp;
   const fs::path store = closed_store(dir);
   {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("db").string(), &raw).ok());
-    delete raw;
+    testing::open_plain_rocksdb(dir.sub("db"));
   }
   RunOptions options;
   options.env["TMPDIR"] = tmp.path();

@@ -4,6 +4,10 @@
 
 #include <random>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "common/little_endian.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::engine {
@@ -26,6 +30,25 @@ TEST(RecordTest, LockWithExpiryRoundTrips) {
   EXPECT_EQ(record.kind, RecordKind::kLock);
   ASSERT_TRUE(record.expires_at.has_value());
   EXPECT_EQ(*record.expires_at, kSomeTime);
+}
+
+// The checksum as docs/format.md defines it: the low 32 bits of XXH3-64 over
+// bytes 0-3 and 8-15 of the header, then the payload, whatever the size.
+TEST(RecordTest, ChecksumIsXxh3OfTheHeaderWithoutItAndThePayload) {
+  for (std::size_t size : {0, 1, 100, 243, 244, 245, 1000, 100000}) {
+    std::string payload(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<char>(i * 7 + 1);
+    for (const ExpiresAt& expiry : {ExpiresAt(), ExpiresAt(kSomeTime)}) {
+      const std::string bytes = encode_record(RecordKind::kValue, expiry, payload);
+      XXH3_state_t state;
+      XXH3_64bits_reset(&state);
+      XXH3_64bits_update(&state, bytes.data(), 4);
+      XXH3_64bits_update(&state, bytes.data() + 8, bytes.size() - 8);
+      const auto expected = static_cast<std::uint32_t>(XXH3_64bits_digest(&state));
+      EXPECT_EQ(common::read_u32(bytes, 4), expected) << size;
+      EXPECT_EQ(decode_record(bytes).payload, payload) << size;
+    }
+  }
 }
 
 TEST(RecordTest, EmptyPayloadRoundTrips) {

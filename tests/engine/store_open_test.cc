@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "regionkv/regionkv.h"
+#include "tests/support/plain_rocksdb.h"
 #include "tests/support/temp_dir.h"
 
 namespace regionkv {
@@ -133,12 +134,8 @@ TEST(StoreOpenTest, DirectoryOfOtherFilesIsRefused) {
 TEST(StoreOpenTest, RocksDBDatabaseWithoutFormatMarkerIsRefused) {
   TempDir dir;
   {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.sub("foreign").string(), &raw).ok());
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), "their-key", "their-value").ok());
-    delete raw;
+    const auto db = testing::open_plain_rocksdb(dir.sub("foreign"));
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "their-key", "their-value").ok());
   }
   try {
     Store::open(dir.sub("foreign"));

@@ -66,6 +66,27 @@ TEST_P(RegionTest, GetMultiKeepsKeyOrderAndNamesEveryMissingKey) {
   EXPECT_EQ(message.find("'a'"), std::string::npos) << message;
 }
 
+TEST_P(RegionTest, GetMultiOfManyKeysRepeatedAndSpreadOverTablesKeepsKeyOrder) {
+  Region& region = configured();
+  std::map<std::string, std::string> items;
+  for (int i = 0; i < 300; ++i) items["k" + std::to_string(i)] = "v" + std::to_string(i);
+  region.set_multi(items);
+  if (GetParam() == "rocksdb") {  // half the keys in a table file, half in the memtable
+    auto& engine = StoreInternals::engine(*fixture_.store);
+    ASSERT_TRUE(
+        engine.db().Flush(rocksdb::FlushOptions(), engine.column_family(region.name())).ok());
+  }
+  for (int i = 0; i < 300; i += 2) region.set("k" + std::to_string(i), "w" + std::to_string(i));
+  std::vector<std::string> keys, expected;
+  for (int i = 299; i >= 0; --i) {
+    keys.push_back("k" + std::to_string(i));
+    expected.push_back((i % 2 ? "v" : "w") + std::to_string(i));
+  }
+  keys.push_back("k7");
+  expected.push_back("v7");
+  EXPECT_EQ(region.get_multi(keys), expected);
+}
+
 TEST_P(RegionTest, EraseMultiIsIdempotent) {
   Region& region = configured();
   region.set("a", "1");

@@ -61,6 +61,41 @@ TEST(StoreStatsTest, EngineFiguresFollowWritesFlushesAndReads) {
   ASSERT_TRUE(stats.engine.block_cache_hit_rate().has_value());
 }
 
+// Every region shares one block cache and one memtable budget: the cache is
+// reported once, not once per column family, and the memtables' total stays
+// within the budget the regions share.
+TEST(StoreStatsTest, SharedCacheAndMemtableBudgetReportedOnceForAllRegions) {
+  TempDir dir;
+  StoreOptions options;
+  options.block_cache_bytes = std::size_t{1} << 20;
+  options.memtable_budget_bytes = std::size_t{2} << 20;
+  options.sweep_interval = milliseconds(0);
+  auto store = Store::open(dir.sub("store"), options);
+  engine::Engine& engine = StoreInternals::engine(*store);
+  const std::string value(1000, 'v');
+  for (int r = 0; r < 5; ++r) {
+    const std::string name = "region-" + std::to_string(r);
+    Region& region = store->region(name);
+    region.configure({});
+    for (int i = 0; i < 2000; ++i) region.set("key-" + std::to_string(i), value);
+    ASSERT_TRUE(engine.db().Flush(rocksdb::FlushOptions(), engine.find_column_family(name)).ok());
+    for (int i = 0; i < 2000; ++i) region.get("key-" + std::to_string(i));
+    for (int i = 0; i < 100; ++i) region.set("more-" + std::to_string(i), value);
+  }
+
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.engine.block_cache_capacity, options.block_cache_bytes);
+  EXPECT_GT(stats.engine.block_cache_bytes, options.block_cache_bytes / 2) << "reads filled it";
+  EXPECT_LE(stats.engine.block_cache_bytes, options.block_cache_bytes);
+  ASSERT_EQ(stats.engine.regions.size(), 5u);
+  std::uint64_t region_memtables = 0;
+  for (const auto& region : stats.engine.regions) region_memtables += region.memtable_bytes;
+  EXPECT_GT(region_memtables, 100'000u) << "at least the last region's unflushed writes";
+  EXPECT_GE(stats.engine.memtable_bytes, region_memtables);
+  EXPECT_LE(stats.engine.memtable_bytes, 2 * options.memtable_budget_bytes)
+      << "the budget, and at most one memtable each being flushed";
+}
+
 TEST(StoreStatsTest, CarriesTheSweepersFigures) {
   StoreFixture fixture(StoreOptions{.sweep_interval = milliseconds(0)});
   Region& region = fixture.region("expiring");
