@@ -8,6 +8,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,6 +50,10 @@ std::uint64_t effective_max_wal_bytes(const StoreOptions& options);
 // A column family's memtable size for a budget: half of it, so that one
 // busy region's mutable memtable and the one being flushed fit in it.
 std::size_t memtable_bytes_per_region(std::size_t memtable_budget_bytes);
+
+// The memtable arena block: the least memory of the budget a written region
+// holds until it is flushed.
+inline constexpr std::size_t kMemtableArenaBlockBytes = std::size_t{64} << 10;
 
 }  // namespace regionkv::engine
 

@@ -81,6 +81,31 @@ TEST(StoreResourcesTest, MemtablesOfManyRegionsStayWithinTheBudget) {
     EXPECT_EQ(store->region("r" + std::to_string(r)).get("k249"), value);
 }
 
+std::size_t table_files(const fs::path& dir) {
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) count += entry.path().extension() == ".sst";
+  return count;
+}
+
+TEST(StoreResourcesTest, ManyBarelyWrittenRegionsFitTheBudgetWithoutFlushing) {
+  TempDir dir;
+  StoreOptions options = small_store();
+  options.memtable_budget_bytes = 8 * kMiB;
+  auto store = Store::open(dir.sub("s"), options);
+  const std::string value(100, 'v');
+  // 60 regions of 4 KB each: past the arena's inline block, so each holds
+  // one arena block of the budget. With RocksDB's default (1 MiB here) the
+  // eighth region would fill it and force flushes from then on.
+  for (int r = 0; r < 60; ++r) {
+    Region& region = store->region("r" + std::to_string(r));
+    region.configure({});
+    for (int i = 0; i < 40; ++i) region.set("k" + std::to_string(i), value);
+  }
+  EXPECT_EQ(table_files(dir.sub("s")), 0u);
+  const auto& budget = *StoreInternals::engine(*store).rocksdb_options().write_buffers;
+  EXPECT_LE(budget.memory_usage(), 60 * (engine::kMemtableArenaBlockBytes + 8 * 1024));
+}
+
 TEST(StoreResourcesTest, AnIdleRegionDoesNotKeepTheWriteAheadLog) {
   TempDir dir;
   StoreOptions options = small_store();
