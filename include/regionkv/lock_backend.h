@@ -10,9 +10,13 @@
 //                     own mutexes, the lease records in RocksDB / the map
 //   memcached         region/backends/memcached/memcached_locks.cc: "add",
 //                     "incr" and CAS deletes on the servers
+//   redis             region/backends/redis/redis_locks.cc: one Lua script
+//                     per step on the server
 //   any other store   lock/default_locks.h
 // Every implementation decides whether a locked write may go ahead with the
-// one lock rule, lock::judge_locked_write (lock/lock_rule.h).
+// one lock rule, lock::judge_locked_write (lock/lock_rule.h); Redis's scripts
+// carry the same rule in Lua, so that the check and the write are one step
+// on the server.
 //
 // Keys: `lock_key` is "_lock" + the stored (mangled) key it protects; `key`
 // is that stored key. Leases and fencing tokens are docs/locks.md's.
