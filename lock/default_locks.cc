@@ -8,9 +8,19 @@
 namespace regionkv::lock {
 namespace {
 
+// Where releases before 0.1's split of Backend kept the last token issued.
+// The key was renamed because it is also the lock record key of a stored key
+// "#fencing"; so only an 8-byte value there is taken for a counter.
+constexpr std::string_view kPreviousFencingCounterKey = "_lock#fencing";
+
 std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
   const auto stored = backend.get(kFencingCounterKey);
-  if (!stored) return std::nullopt;
+  if (!stored) {
+    // A store written by an earlier release: continue above its last token.
+    const auto previous = backend.get(kPreviousFencingCounterKey);
+    if (previous && previous->size() == 8) return common::read_u64(*previous, 0);
+    return std::nullopt;
+  }
   if (stored->size() != 8)
     throw Corruption("region '" + backend.context().region_name() +
                      "': corrupt fencing counter (" + std::to_string(stored->size()) +

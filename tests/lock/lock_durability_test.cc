@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/little_endian.h"
 #include "region/store_internals.h"
 #include "tests/lock/lock_test_support.h"
 
@@ -124,6 +125,28 @@ TEST(LockDurabilityTest, HeldLockRecordIsLoadedAtReopen) {
 
 // The sweeper deletes spent lock records without telling the lock table;
 // the holder's late release and a new grant must cope.
+// A user's store, locked by lock::DefaultLocks, that an earlier release
+// wrote: it kept the last token at "_lock#fencing". Tokens continue above it;
+// a lock record of the stored key "#fencing" (the same key) is not a counter.
+TEST(LockDurabilityTest, DefaultLocksContinueAboveAnEarlierReleasesCounter) {
+  register_values_only_store();
+  TempDir dir;
+  auto store = open_store(dir.sub("store"));
+  RegionConfig config;
+  config.backing_store = kValuesOnlyStore;
+  Region& upgraded = store->region("upgraded");
+  upgraded.configure(config);
+  std::string last_token;
+  common::append_u64(last_token, 41'000);
+  upgraded.backend().set("_lock#fencing", last_token, std::nullopt);
+  EXPECT_GT(upgraded.get_lock("k").fencing_token(), 41'000u);
+
+  Region& fresh = store->region("fresh");
+  fresh.configure(config);
+  fresh.backend().set("_lock#fencing", std::string(24, '\x7f'), std::nullopt);
+  EXPECT_EQ(fresh.get_lock("k").fencing_token(), 1u);
+}
+
 TEST(LockDurabilityTest, SweptSpentLockStaysDeleted) {
   StoreOptions options;
   options.sweep_interval = milliseconds(0);
