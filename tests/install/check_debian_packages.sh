@@ -43,7 +43,10 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 c++ -std=c++20 "$source_dir/tests/install/consumer/consumer.cc" \
     $(pkg-config --cflags --libs regionkv) -o "$work/consumer-pkg-config"
 LD_LIBRARY_PATH=$libdir check_output "$work/consumer-pkg-config"
-ldd "$work/consumer-pkg-config" | grep -q "libregionkv.so" || { echo "not linked shared"; exit 1; }
+# ldd's whole output first: grep -q would stop reading at the first match,
+# and ldd, killed by SIGPIPE, fail the pipeline under pipefail now and then.
+libraries=$(ldd "$work/consumer-pkg-config")
+[[ "$libraries" == *libregionkv.so* ]] || { echo "not linked shared"; exit 1; }
 echo "pkg-config consumer ok"
 
 # find_package, with each target.
