@@ -68,9 +68,9 @@ TEST_P(RegionTest, GetMultiKeepsKeyOrderAndNamesEveryMissingKey) {
 
 TEST_P(RegionTest, GetMultiOfManyKeysRepeatedAndSpreadOverTablesKeepsKeyOrder) {
   Region& region = configured();
-  std::map<std::string, std::string> items;
-  for (int i = 0; i < 300; ++i) items["k" + std::to_string(i)] = "v" + std::to_string(i);
-  region.set_multi(items);
+  // One set per key: a set_multi of 300 keys holds a stripe mutex per key at
+  // once, more than ThreadSanitizer's deadlock detector can track (64).
+  for (int i = 0; i < 300; ++i) region.set("k" + std::to_string(i), "v" + std::to_string(i));
   if (GetParam() == "rocksdb") {  // half the keys in a table file, half in the memtable
     auto& engine = StoreInternals::engine(*fixture_.store);
     ASSERT_TRUE(
