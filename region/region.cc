@@ -193,26 +193,30 @@ std::string Region::get(std::string_view key) const {
 
 namespace {
 
-// Whether the region may store `key` as its bare default-mangled digest, on
-// the stack: what stored_key would return, without allocating it.
-bool digest_on_stack(const RegionContext& context, const Backend& backend,
-                     std::string_view key) {
-  return context.uses_xxh3_key_mangler() && !key.empty() &&
-         kXxh3MangledKeySize + lock::kLockKeyPrefix.size() <= backend.max_key_size();
+// Calls `use` with the stored key of `key`: the bare default-mangled digest
+// built on the stack when the region stores that (no allocation on the
+// paths of find and set), else the string `make_stored_key` returns.
+template <typename Use, typename MakeStoredKey>
+decltype(auto) with_stored_key(const RegionContext& context, const Backend& backend,
+                               std::string_view key, Use&& use,
+                               MakeStoredKey&& make_stored_key) {
+  if (context.uses_xxh3_key_mangler() && !key.empty() &&
+      kXxh3MangledKeySize + lock::kLockKeyPrefix.size() <= backend.max_key_size()) {
+    char digest[kXxh3MangledKeySize];
+    write_xxh3_mangled_key(digest, key);
+    return use(std::string_view(digest, sizeof digest));
+  }
+  return use(std::string_view(make_stored_key()));
 }
 
 }  // namespace
 
 std::optional<std::string> Region::find(std::string_view key) const {
   const Configured& s = state();
-  std::optional<std::string> value;
-  if (digest_on_stack(*s.context, *s.backend, key)) {
-    char stored[kXxh3MangledKeySize];
-    write_xxh3_mangled_key(stored, key);
-    value = s.backend->get(std::string_view(stored, sizeof stored));
-  } else {
-    value = s.backend->get(stored_key(s, key));
-  }
+  std::optional<std::string> value = with_stored_key(
+      *s.context, *s.backend, key,
+      [&](std::string_view stored) { return s.backend->get(stored); },
+      [&] { return stored_key(s, key); });
   s.counters.add(value ? common::RegionCounters::kHits : common::RegionCounters::kMisses);
   return value;
 }
@@ -242,17 +246,13 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
 
 void Region::set(std::string_view key, std::string_view value) {
   const Configured& s = state();
-  if (digest_on_stack(*s.context, *s.backend, key)) {
-    char digest[kXxh3MangledKeySize];
-    write_xxh3_mangled_key(digest, key);
-    const std::string_view stored(digest, sizeof digest);
-    check_value(s, key, value);
-    s.backend->set(stored, value, expiry_for(s, stored));
-  } else {
-    const std::string stored = stored_key(s, key);
-    check_value(s, key, value);
-    s.backend->set(stored, value, expiry_for(s, stored));
-  }
+  with_stored_key(
+      *s.context, *s.backend, key,
+      [&](std::string_view stored) {
+        check_value(s, key, value);
+        s.backend->set(stored, value, expiry_for(s, stored));
+      },
+      [&] { return stored_key(s, key); });
   s.counters.add(common::RegionCounters::kWrites);
 }
 
