@@ -11,7 +11,7 @@
 //   memcached         region/backends/memcached/memcached_locks.cc: "add",
 //                     "incr" and CAS deletes on the servers
 //   redis             region/backends/redis/redis_locks.cc: one Lua script
-//                     per step on the server
+//                     per step on the server (a release: one HDEL)
 //   any other store   lock/default_locks.h
 // Every implementation decides whether a locked write may go ahead with the
 // one lock rule, lock::judge_locked_write (lock/lock_rule.h); Redis's scripts

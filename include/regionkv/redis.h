@@ -51,7 +51,8 @@
 // drawn in the step that grants it), a locked write checks the record's
 // token and the time rule and writes in one script (no window: a holder
 // stalled past its lease is refused by the step that would have written),
-// and a release deletes the record only if it carries the lock's token.
+// and a release deletes the record only if it carries the lock's token (one
+// plain HDEL, atomic by itself).
 // Fencing tokens strictly increase per region in standalone mode, and per
 // key (per bucket of keys) in Cluster mode.
 #ifndef REGIONKV_REDIS_H_

@@ -80,22 +80,16 @@ std::optional<lock::LeaseRecord> LockScripts::read_record(std::string_view lock_
 }
 
 ReleaseResult LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
-  const Script& script = region_scripts().release;
   const std::string record = layout_.redis_key(lock_key);
-  Command call = script.call(1);
-  call.arg(record).arg(static_cast<std::int64_t>(fencing_token));
-  const Reply reply = client_.run(record, call, &script);
-  if (reply->type != REDIS_REPLY_INTEGER) unexpected(call.name(), record);
-  switch (reply->integer) {
-    case kReleaseReleased:
-      return ReleaseResult::kReleased;
-    case kReleaseGone:
-      return ReleaseResult::kAlreadyGone;
-    case kReleaseSuccessorHolds:
-      return ReleaseResult::kSuccessorHolds;
-    default:
-      unexpected(call.name(), record);
-  }
+  const Reply deleted =
+      client_.run(record, Command("HDEL").arg(record).arg(static_cast<std::int64_t>(fencing_token)));
+  if (deleted->type != REDIS_REPLY_INTEGER) unexpected("HDEL", record);
+  if (deleted->integer == 1) return ReleaseResult::kReleased;
+  // Not this token's record. What is there now: nothing, or a record that
+  // carries another token, since no later grant carries this one.
+  const Reply exists = client_.run(record, Command("EXISTS").arg(record));
+  if (exists->type != REDIS_REPLY_INTEGER) unexpected("EXISTS", record);
+  return exists->integer == 0 ? ReleaseResult::kAlreadyGone : ReleaseResult::kSuccessorHolds;
 }
 
 LockedWriteResult LockScripts::locked_write(const Script& script, std::string_view key,

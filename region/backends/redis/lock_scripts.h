@@ -1,7 +1,7 @@
 // The lock calls of a region on Redis (LockScripts): taking a lock and
 // writing under it are one script each, run atomically on the server
 // (region_scripts.h has the scripts and why each is one step); releasing is
-// a script too. Not the region's lock manager (lock::RegionLocks): the
+// one plain command. Not the region's lock manager (lock::RegionLocks): the
 // redis store's LockBackend (redis_locks.h) calls these. Keys here are
 // backend keys: a lock key is "_lock" + the stored key it protects.
 //
@@ -52,8 +52,10 @@ class LockScripts {
   // The record at `lock_key` (HGETALL), nullopt if there is none; its lease
   // as the record says, live or not (the server drops it when it runs out).
   std::optional<lock::LeaseRecord> read_record(std::string_view lock_key);
-  // Deletes the record only if it carries `fencing_token` (HDEL of the
-  // token's field), and says what it found, in one step.
+  // Deletes the record only if it carries `fencing_token`: one HDEL of the
+  // token's field, atomic by itself. Only when it deleted nothing, an
+  // EXISTS then tells kAlreadyGone from kSuccessorHolds (a record there by
+  // then carries another token: no later grant carries this one).
   ReleaseResult release(std::string_view lock_key, std::uint64_t fencing_token);
   // Writes `key` (ttl as value_expiry.h says) only if the lock holds at
   // `now`, in one step. Never kKeyAbsent.

@@ -21,11 +21,6 @@ if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return token
 )lua";
 
-constexpr const char* kRelease = R"lua(
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then return 1 end
-return 2 * redis.call('EXISTS', KEYS[1])
-)lua";
-
 // The lock check of both locked writes: 1 if the record holds a field named
 // by the token whose terms pass the time rule, 0 if not, 3 if those terms
 // are unreadable. The margin is 2 * kLeaseMargin.
@@ -85,7 +80,6 @@ return #KEYS
 const RegionScripts& region_scripts() {
   static const RegionScripts scripts{
       Script("lock acquire", kAcquire),
-      Script("lock release", kRelease),
       Script("locked set", lock_verdict_function() + kWriteValueFunction + kSetLocked),
       Script("locked erase", lock_verdict_function() + kEraseLocked),
       Script("set_multi", std::string(kWriteValueFunction) + kSetMulti),

@@ -9,8 +9,9 @@
 // holding "<acquired_at_ms> <lease_ms>", with the lease as its PEXPIRE (none
 // when the lease is 0, never runs out), so the server's clock decides when a
 // lease has run out and the record vanishes. The token as the field's name
-// makes releasing one HDEL: it deletes the field -- and with it the record --
-// only if the record carries that token.
+// makes releasing one plain HDEL, cheaper on the server than any script: it
+// deletes the field -- and with it the record -- only if the record carries
+// that token.
 //
 //   acquire  KEYS: record, counter.  ARGV: "<now_ms> <lease_ms>", lease_ms.
 //            If the record exists (a live lease): -2 - its PTTL, or -1 if it
@@ -21,11 +22,9 @@
 //            increasing tokens in grant order.
 //            No grant says it took over a spent lease (LockGrant::took_over):
 //            the server drops a spent record, so nothing is left to tell.
-//   release  KEYS: record.  ARGV: token.
-//            HDEL of the token's field: 1 released; else 0 if no record is
-//            left, 2 if a record carrying another token is (a successor).
-//            A script so that what the release found is one answer, not
-//            two commands another client's write could fall between.
+//   (release is no script: a plain HDEL of the token's field deletes the
+//   record only if it carries that token, in one command; see
+//   lock_scripts.h.)
 //   set_locked / erase_locked
 //            KEYS: record, value.  ARGV: token, now_ms, then (set) value, ttl.
 //            Writes only if the record carries the token AND the time rule
@@ -48,7 +47,6 @@ namespace regionkv::redis {
 
 struct RegionScripts {
   Script acquire;
-  Script release;
   Script set_locked;
   Script erase_locked;
   Script set_multi;
@@ -62,11 +60,6 @@ inline constexpr long long kScriptLockLost = 0;
 inline constexpr long long kScriptApplied = 1;
 inline constexpr long long kScriptKeyAbsent = 2;
 inline constexpr long long kScriptUnreadableRecord = 3;
-
-// What the release script answers.
-inline constexpr long long kReleaseGone = 0;
-inline constexpr long long kReleaseReleased = 1;
-inline constexpr long long kReleaseSuccessorHolds = 2;
 
 }  // namespace regionkv::redis
 
