@@ -26,6 +26,10 @@ const Command& asking_command() {
   return asking;
 }
 
+std::array<const Command*, 2> asking_and(const Command& command) {
+  return {&asking_command(), &command};
+}
+
 }  // namespace
 
 RedisClient::RedisClient(RedisOptions options)
@@ -112,16 +116,16 @@ void RedisClient::moved(const Redirection& redirection) {
 
 Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script) {
   ConnectionPool::Lease connection = target.pool->borrow();
-  std::vector<const Command*> batch;
-  if (target.asking) batch.push_back(&asking_command());
-  batch.push_back(&command);
   // Most calls: one command, no vectors.
-  Reply reply =
-      target.asking ? std::move(connection->exchange(batch).back()) : connection->run(command);
+  Reply reply = target.asking
+                    ? std::move(connection->exchange(asking_and(command)).back())
+                    : connection->run(command);
   if (script == nullptr || !is_error_code(*reply, "NOSCRIPT")) return reply;
 
   const Command load = script->load();
-  batch.insert(batch.begin(), &load);
+  std::vector<const Command*> batch = {&load};
+  if (target.asking) batch.push_back(&asking_command());
+  batch.push_back(&command);
   std::vector<Reply> replies = connection->exchange(batch);
   if (is_error(*replies.front())) throw_error_reply(*target.pool, load, {}, *replies.front());
   return std::move(replies.back());
