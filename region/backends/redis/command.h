@@ -15,7 +15,14 @@ namespace regionkv::redis {
 // building a command allocates little.
 class Command {
  public:
-  explicit Command(std::string_view name) { arg(name); }
+  explicit Command(std::string_view name) {
+    // Room for a usual command (a script call: its SHA1, a few keys and
+    // numbers) from the start: building it then allocates twice, not at
+    // every argument.
+    bytes_.reserve(kUsualBytes);
+    ends_.reserve(kUsualArguments);
+    arg(name);
+  }
 
   Command& arg(std::string_view argument);
   Command& arg(std::int64_t number);  // in decimal
@@ -35,6 +42,9 @@ class Command {
   void to_argv(std::vector<const char*>& argv, std::vector<std::size_t>& lengths) const;
 
  private:
+  static constexpr std::size_t kUsualBytes = 256;
+  static constexpr std::size_t kUsualArguments = 8;
+
   std::string bytes_;
   std::vector<std::size_t> ends_;  // where each argument ends in bytes_
   std::string_view label_;

@@ -22,8 +22,10 @@ ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings
 
 std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve() {
   std::unique_lock lock(mutex_);
-  const bool available = given_back_.wait_for(lock, settings_.io_timeout,
-                                              [&] { return !idle_.empty() || open_ < size_; });
+  const auto has_room = [&] { return !idle_.empty() || open_ < size_; };
+  // Checked before the timed wait, which reads the clock to start.
+  const bool available =
+      has_room() || given_back_.wait_for(lock, settings_.io_timeout, has_room);
   if (!available)
     throw StorageError("redis server " + server_.to_string() + ": all " + std::to_string(size_) +
                        " connections (pool_size) stayed busy for " +

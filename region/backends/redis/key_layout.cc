@@ -69,7 +69,9 @@ std::string KeyLayout::redis_key(std::string_view backend_key) const {
 }
 
 std::string KeyLayout::counter_key(std::string_view lock_key) const {
-  std::string key = region_prefix_;
+  std::string key;
+  key.reserve(region_prefix_.size() + kCounterName.size() + 8);
+  key.append(region_prefix_);
   key.append(kCounterName);
   if (counter_per_bucket_) {
     key.push_back(':');

@@ -81,8 +81,9 @@ std::optional<lock::LeaseRecord> LockScripts::read_record(std::string_view lock_
 
 ReleaseResult LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
   const std::string record = layout_.redis_key(lock_key);
-  const Reply deleted =
-      client_.run(record, Command("HDEL").arg(record).arg(static_cast<std::int64_t>(fencing_token)));
+  Command hdel("HDEL");
+  hdel.arg(record).arg(static_cast<std::int64_t>(fencing_token));
+  const Reply deleted = client_.run(record, hdel);
   if (deleted->type != REDIS_REPLY_INTEGER) unexpected("HDEL", record);
   if (deleted->integer == 1) return ReleaseResult::kReleased;
   // Not this token's record. What is there now: nothing, or a record that
