@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "bench/lock_bench_support.h"
+#include "bench/redis_bench_support.h"
 #include "region/backends/redis/connection.h"
 #include "region/backends/redis/key_layout.h"
 #include "region/backends/redis/redis_client.h"
@@ -36,38 +37,6 @@
 
 namespace regionkv::bench {
 namespace {
-
-constexpr std::chrono::milliseconds kLease{6000};  // lock_timeout 5 s + 1 s
-constexpr const char* kLeaseMs = "6000";
-
-// redis-py 4.3's Lock.LUA_RELEASE_SCRIPT, byte for byte
-// (/usr/lib/python3/dist-packages/redis/lock.py).
-constexpr const char* kRedisPyReleaseScript = R"(
-        local token = redis.call('get', KEYS[1])
-        if not token or token ~= ARGV[1] then
-            return 0
-        end
-        redis.call('del', KEYS[1])
-        return 1
-    )";
-
-// Started on the main thread by the first Setup (the server dies with the
-// thread that started it) and kept for the whole run.
-std::optional<testing::RedisServer> own_server;
-
-std::string server_url() {
-  if (const char* url = std::getenv("REGIONKV_REDIS_URL"); url && *url) return url;
-  if (!own_server) own_server.emplace();
-  return own_server->url();
-}
-
-redis::RedisOptions bench_options() { return redis::parse_redis_options({{"url", server_url()}}); }
-
-// A region name of its own per run: no records left from an earlier one.
-std::string fresh_region_name() {
-  return "bench-" + xxh3_mangle_key(std::to_string(
-                        std::chrono::steady_clock::now().time_since_epoch().count()));
-}
 
 // ---- ours: the region ------------------------------------------------------------
 
@@ -163,67 +132,6 @@ BENCHMARK(BM_RedisScripts_LockCycle_Contended)
     ->Apply(one_and_two_threads);
 
 // ---- raw hiredis: the floor and redis-py's lock -----------------------------------
-
-redis::ConnectionSettings raw_settings;
-std::string raw_region;
-
-void resolve_server(const benchmark::State&) {
-  raw_settings = redis::connection_settings(bench_options());
-  raw_region = fresh_region_name();
-}
-
-// One connection per thread, set up as the store sets up its own (timeouts,
-// AUTH, SELECT), then driven by hiredis alone.
-class RawClient {
- public:
-  RawClient() {
-    const redis::RedisOptions options = bench_options();
-    context_ = redisConnectWithTimeout(options.server.host.c_str(), options.server.port,
-                                       to_timeval(raw_settings.connect_timeout));
-    if (context_ == nullptr || context_->err != 0) throw std::runtime_error("cannot connect");
-    redisSetTimeout(context_, to_timeval(raw_settings.io_timeout));
-    if (!raw_settings.credentials.password.empty()) {
-      if (raw_settings.credentials.user.empty()) {
-        run({"AUTH", raw_settings.credentials.password});
-      } else {
-        run({"AUTH", raw_settings.credentials.user, raw_settings.credentials.password});
-      }
-    }
-    if (raw_settings.database != 0) run({"SELECT", std::to_string(raw_settings.database)});
-  }
-  ~RawClient() { redisFree(context_); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  // Throws on a failure to reach the server or an error answer.
-  redis::Reply run(std::initializer_list<std::string_view> args) {
-    const char* argv[8];
-    std::size_t lengths[8];
-    int argc = 0;
-    for (const std::string_view arg : args) {
-      argv[argc] = arg.data();
-      lengths[argc++] = arg.size();
-    }
-    redis::Reply reply(static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths)));
-    if (!reply) throw std::runtime_error(std::string("redis: ") + context_->errstr);
-    if (reply->type == REDIS_REPLY_ERROR) throw std::runtime_error(reply->str);
-    return reply;
-  }
-
- private:
-  static timeval to_timeval(std::chrono::milliseconds ms) {
-    return timeval{static_cast<time_t>(ms.count() / 1000),
-                   static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
-  }
-
-  redisContext* context_;
-};
-
-// As long as the key our acquire script writes.
-std::string raw_key(const benchmark::State& state, bool contended) {
-  return redis::KeyLayout(raw_region, false)
-      .redis_key(lock_record_key(bench_key(state, contended)));
-}
 
 void set_nx_del_cycles(benchmark::State& state, bool contended) {
   RawClient client;
