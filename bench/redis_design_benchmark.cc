@@ -17,8 +17,8 @@
 //                                    "<nonce> <terms>" NX PX, INCR counter,
 //                                    EXEC, then redis-py's release script on
 //                                    the nonce. The record does not carry the
-//                                    token (the spec says it must): the best
-//                                    a plain-command acquire can do.
+//                                    token (the spec says it must): the
+//                                    cheapest acquire measured.
 //
 // docs/benchmarks.md ("Redis: the designs") has the numbers and the command.
 #include <benchmark/benchmark.h>
