@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <system_error>
 
 #include "engine/expiry_compaction_filter.h"
@@ -30,9 +31,14 @@ bool is_rocksdb_file(const std::string& name) {
   return name.ends_with(".log") || name.ends_with(".dbtmp");
 }
 
+// What inspect_directory found.
+struct StoreDirectory {
+  std::optional<fs::perms> permissions;  // nullopt: no directory yet
+  bool holds_store = false;
+};
+
 // Checks `dir` before RocksDB touches it, so a refused open changes nothing.
-// Returns whether a store already exists there.
-bool inspect_directory(const fs::path& dir, bool create_if_missing) {
+StoreDirectory inspect_directory(const fs::path& dir, bool create_if_missing) {
   std::error_code ec;
   const fs::file_status status = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory)
@@ -40,10 +46,10 @@ bool inspect_directory(const fs::path& dir, bool create_if_missing) {
   if (!fs::exists(status)) {
     if (!create_if_missing)
       refuse(dir, "directory does not exist (create_if_missing is false)");
-    return false;
+    return {};
   }
   if (!fs::is_directory(status)) refuse(dir, "not a directory");
-  if (fs::exists(dir / "CURRENT", ec)) return true;
+  if (fs::exists(dir / "CURRENT", ec)) return {status.permissions(), true};
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (!is_rocksdb_file(entry.path().filename().string()))
       refuse(dir, "not a regionkv store (the directory holds other files, "
@@ -52,17 +58,15 @@ bool inspect_directory(const fs::path& dir, bool create_if_missing) {
   if (ec) refuse(dir, ec.message());
   if (!create_if_missing)
     refuse(dir, "no store in the directory (create_if_missing is false)");
-  return false;
+  return {status.permissions(), false};
 }
 
 // Says so, once, if users other than the owner have any permission on an
 // existing store directory: they may read its files, unless every file is
 // mode 0600 (those written since this release are; older ones are 0644).
-void warn_if_others_may_read(const fs::path& dir,
+void warn_if_others_may_read(const fs::path& dir, fs::perms mode,
                              const std::function<void(std::string_view)>& log) {
-  std::error_code ec;
-  const fs::perms mode = fs::status(dir, ec).permissions();
-  if (ec || !others_may_access(mode)) return;
+  if (!others_may_access(mode)) return;
   char octal[8];
   std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode) & 07777);
   report(log, "store directory " + dir.string() + " is open to other users (mode " + octal +
@@ -81,9 +85,8 @@ void check_status(const rocksdb::Status& status, std::string_view what) {
 std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
   validate_store_options(options);
-  const bool exists = inspect_directory(dir, options.create_if_missing);
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
+  const StoreDirectory found = inspect_directory(dir, options.create_if_missing);
+  if (!found.permissions) {
     // Created here rather than by RocksDB, which logs an error while it
     // looks for a directory that is not there yet; mode 0700.
     try {
@@ -92,7 +95,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
       refuse(dir, std::string("cannot create the directory: ") + e.code().message());
     }
   } else {
-    warn_if_others_may_read(dir, options.log);
+    warn_if_others_may_read(dir, *found.permissions, options.log);
   }
 
   std::unique_ptr<Engine> engine(new Engine());
@@ -105,7 +108,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                        : system_time_source();
 
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
-  if (exists) {
+  if (found.holds_store) {
     names.clear();
     check_status(rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &names),
                  "cannot open store " + dir.string());
