@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "engine/expiry_compaction_filter.h"
+#include "engine/forked_child_exit.h"
 #include "engine/owner_only_files.h"
 #include "engine/rocksdb_logger.h"
 #include "engine/rocksdb_options.h"
@@ -20,45 +21,6 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void refuse(const fs::path& dir, const std::string& why) {
   throw StorageError("cannot open store " + dir.string() + ": " + why);
-}
-
-// Files RocksDB itself leaves in a directory it was creating when it stopped.
-bool is_rocksdb_file(const std::string& name) {
-  for (std::string_view prefix : {"LOCK", "LOG", "IDENTITY", "MANIFEST-",
-                                  "OPTIONS-", "CURRENT"}) {
-    if (name.rfind(prefix, 0) == 0) return true;
-  }
-  return name.ends_with(".log") || name.ends_with(".dbtmp");
-}
-
-// What inspect_directory found.
-struct StoreDirectory {
-  std::optional<fs::perms> permissions;  // nullopt: no directory yet
-  bool holds_store = false;
-};
-
-// Checks `dir` before RocksDB touches it, so a refused open changes nothing.
-StoreDirectory inspect_directory(const fs::path& dir, bool create_if_missing) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(dir, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    refuse(dir, ec.message());
-  if (!fs::exists(status)) {
-    if (!create_if_missing)
-      refuse(dir, "directory does not exist (create_if_missing is false)");
-    return {};
-  }
-  if (!fs::is_directory(status)) refuse(dir, "not a directory");
-  if (fs::exists(dir / "CURRENT", ec)) return {status.permissions(), true};
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!is_rocksdb_file(entry.path().filename().string()))
-      refuse(dir, "not a regionkv store (the directory holds other files, "
-                  "such as " + entry.path().filename().string() + ")");
-  }
-  if (ec) refuse(dir, ec.message());
-  if (!create_if_missing)
-    refuse(dir, "no store in the directory (create_if_missing is false)");
-  return {status.permissions(), false};
 }
 
 // Says so, once, if users other than the owner have any permission on an
@@ -85,8 +47,9 @@ void check_status(const rocksdb::Status& status, std::string_view what) {
 std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
   validate_store_options(options);
-  const StoreDirectory found = inspect_directory(dir, options.create_if_missing);
-  if (!found.permissions) {
+  // Reads only: a refused open changes nothing (engine/store_directory.h).
+  const StoreDirectory found = classify_store_directory(dir, options.create_if_missing);
+  if (found.kind == DirectoryKind::kMissing) {
     // Created here rather than by RocksDB, which logs an error while it
     // looks for a directory that is not there yet; mode 0700.
     try {
@@ -94,21 +57,40 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
     } catch (const fs::filesystem_error& e) {
       refuse(dir, std::string("cannot create the directory: ") + e.code().message());
     }
-  } else {
-    warn_if_others_may_read(dir, *found.permissions, options.log);
   }
+  protect_forked_children_from_rocksdb_exit();
+  std::unique_ptr<StoreLock> lock = StoreLock::acquire(dir);
+  try {
+    auto engine = open_locked(dir, options, found);
+    engine->lock_ = std::move(lock);
+    engine->lock_->write_owner_record();
+    if (found.permissions) warn_if_others_may_read(dir, *found.permissions, options.log);
+    return engine;
+  } catch (...) {
+    if (found.kind != DirectoryKind::kMissing) lock->undo_created_files();
+    throw;
+  }
+}
 
+std::unique_ptr<Engine> Engine::open_locked(const fs::path& dir, const StoreOptions& options,
+                                            const StoreDirectory& found) {
   std::unique_ptr<Engine> engine(new Engine());
   engine->directory_ = dir;
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
   engine->options_ = store_rocksdb_options(options, options.log);
+  // Never a new database over files already there (if CURRENT went missing
+  // since the directory was classified).
+  engine->options_.db.create_if_missing =
+      found.kind == DirectoryKind::kMissing || found.kind == DirectoryKind::kNew;
   const rocksdb::DBOptions& db_options = engine->options_.db;
   engine->clock_ = options.time_source
                        ? std::shared_ptr<const TimeSource>(options.time_source)
                        : system_time_source();
 
+  if (found.kind == DirectoryKind::kUnmarkedDatabase)
+    verify_unmarked_database(dir, engine->options_);
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
-  if (found.holds_store) {
+  if (found.kind == DirectoryKind::kStore || found.kind == DirectoryKind::kUnmarkedDatabase) {
     names.clear();
     check_status(rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &names),
                  "cannot open store " + dir.string());
@@ -123,9 +105,6 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status =
       rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
-  if (status.IsIOError() && status.ToString().find("lock") != std::string::npos)
-    refuse(dir, "the store is in use by another handle or process (" +
-                    status.ToString() + ")");
   check_status(status, "cannot open store " + dir.string());
   engine->db_.reset(raw);
   for (auto* handle : handles) {
@@ -154,6 +133,7 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
     if (marker != kFormatMarkerValue)
       refuse(dir, "unsupported regionkv format '" + marker + "'");
   }
+  if (found.kind != DirectoryKind::kStore) write_marker_file(dir);
   for (auto& [name, no_expiry_keys] : engine->no_expiry_keys_) no_expiry_keys->load(*raw);
   if (engine->options_.write.sync) {
     Engine* self = engine.get();

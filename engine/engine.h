@@ -20,6 +20,8 @@
 #include "engine/commit_pipeline.h"
 #include "engine/no_expiry_keys.h"
 #include "engine/rocksdb_options.h"
+#include "engine/store_directory.h"
+#include "engine/store_lock.h"
 #include "regionkv/stats.h"
 #include "regionkv/store_options.h"
 
@@ -79,10 +81,17 @@ class Engine {
 
  private:
   Engine() = default;
+  // open() once the directory is classified and locked.
+  static std::unique_ptr<Engine> open_locked(const std::filesystem::path& dir,
+                                             const StoreOptions& options,
+                                             const StoreDirectory& found);
   void close();
   // No region and no metadata: a store whose creation never finished.
   bool is_blank();
 
+  // Declared first, so released last: after RocksDB has closed the database
+  // (engine/store_lock.h).
+  std::unique_ptr<StoreLock> lock_;
   // Declared before db_: the shared block cache and write buffer manager it
   // holds outlive the database and every column family.
   StoreRocksDBOptions options_;

@@ -55,6 +55,12 @@ StoreRocksDBOptions store_rocksdb_options(const StoreOptions& options,
   // the intact, acknowledged writes after it, as kPointInTimeRecovery would
   // (docs/reliability.md).
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Every closed log file is synced (RocksDB does so before a flush when a
+  // database has several column families, as every store does) and its size
+  // recorded in the MANIFEST, so an older log file that is missing or shorter
+  // than recorded fails the open instead of leaving holes among acknowledged
+  // writes. Only the live, newest log can end torn (docs/reliability.md).
+  db.track_and_verify_wals_in_manifest = true;
   // One memtable budget for every column family: however many regions,
   // memtables stay within it (the largest is flushed as it fills).
   db.write_buffer_manager = result.write_buffers;

@@ -130,6 +130,9 @@ LockedWriteResult RegionLocks::erase_locked(const Lock& lock, std::string_view s
 }
 
 void RegionLocks::release(const Lock& lock) {
+  if (fork_guard_.inherited())
+    fork_guard_.refuse("cannot release the lock on " +
+                       common::describe_key(settings_.region_name, lock.key()));
   if (!settings_.locking) return;
   if (backend_.unlock(lock.record_key_, lock.fencing_token_) == ReleaseResult::kSuccessorHolds)
     counters_.add(common::RegionCounters::kReleasesFoundSuccessor);

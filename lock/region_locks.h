@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/fork_guard.h"
 #include "common/lifetime.h"
 #include "common/region_counters.h"
 #include "lock/lock_waiters.h"
@@ -70,6 +71,8 @@ class RegionLocks {
   common::RegionCounters& counters_;
   LockWaiters waiters_;
   common::Lifetime lifetime_;
+  // A Lock released in a forked child touches nothing (common/fork_guard.h).
+  common::ForkGuard fork_guard_;
 };
 
 }  // namespace regionkv::lock

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/describe.h"
+#include "common/fork_guard.h"
 #include "common/region_counters.h"
 #include "common/striped_mutex.h"
 #include "common/unix_ms.h"
@@ -11,6 +12,7 @@
 #include "lock/lease_record.h"
 #include "lock/region_locks.h"
 #include "region/backend_registry.h"
+#include "region/store_internals.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
 #include "regionkv/store.h"
@@ -72,6 +74,8 @@ struct Region::Configured {
   mutable common::StripedMutex<64> creators;
   // Serialises changes of the mangler.
   mutable std::mutex mangling_mutex;
+  // Every call through state() refuses in a forked child.
+  common::ForkGuard fork_guard;
 };
 
 Region::Region(std::string name, Store& store)
@@ -81,6 +85,7 @@ Region::~Region() = default;
 
 void Region::configure(RegionConfig config) {
   std::lock_guard guard(configure_mutex_);
+  StoreInternals::refuse_if_forked(store_, "cannot configure region '" + name_ + "'");
   if (owned_state_)
     throw ConfigError("region '" + name_ + "' is already configured");
   validate(config);
@@ -125,6 +130,7 @@ const Region::Configured& Region::state() const {
   const Configured* state = state_.load(std::memory_order_acquire);
   if (!state)
     throw ConfigError("region '" + name_ + "' is not configured; call configure() first");
+  if (state->fork_guard.inherited()) state->fork_guard.refuse("region '" + name_ + "'");
   return *state;
 }
 

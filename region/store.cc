@@ -4,6 +4,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/fork_guard.h"
 #include "engine/engine.h"
 #include "engine/sweeper.h"
 #include "region/store_internals.h"
@@ -11,6 +12,8 @@
 namespace regionkv {
 
 struct Store::Impl {
+  // First: a forked child refuses every call before touching anything else.
+  common::ForkGuard fork_guard;
   std::filesystem::path directory;
   StoreOptions options;
   std::shared_ptr<const TimeSource> clock;
@@ -24,6 +27,9 @@ struct Store::Impl {
   // Every column family of the store, then the backend of every configured
   // region (a no-op for those whose records live in a column family).
   std::vector<engine::SweepTarget> sweep_targets();
+  void refuse_if_forked() const {
+    if (fork_guard.inherited()) fork_guard.refuse("store " + directory.string());
+  }
 };
 
 std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
@@ -93,6 +99,12 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir,
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Store::~Store() {
+  if (impl_->fork_guard.inherited()) {
+    // The parent's: closing would stop threads this child does not have and
+    // flush and sync the parent's files.
+    common::abandon_in_child(std::move(impl_));
+    return;
+  }
   impl_->sweeper.reset();
   // Regions (and their backends) go before the engine they write to.
   impl_->regions.clear();
@@ -100,6 +112,7 @@ Store::~Store() {
 }
 
 Region& Store::region(std::string_view name) {
+  impl_->refuse_if_forked();
   validate_region_name(name);
   std::lock_guard lock(impl_->regions_mutex);
   auto it = impl_->regions.find(name);
@@ -111,14 +124,22 @@ Region& Store::region(std::string_view name) {
 }
 
 std::vector<std::string> Store::region_names() const {
+  impl_->refuse_if_forked();
   return impl_->engine->region_names();
 }
 
-std::size_t Store::sweep_now() { return impl_->sweeper->run_full_pass(); }
+std::size_t Store::sweep_now() {
+  impl_->refuse_if_forked();
+  return impl_->sweeper->run_full_pass();
+}
 
-SweepStats Store::sweep_stats() const { return impl_->sweeper->stats(); }
+SweepStats Store::sweep_stats() const {
+  impl_->refuse_if_forked();
+  return impl_->sweeper->stats();
+}
 
 StoreStats Store::stats() const {
+  impl_->refuse_if_forked();
   StoreStats stats;
   stats.taken_at = impl_->clock->now();
   stats.engine = impl_->engine->stats();
@@ -139,6 +160,12 @@ const StoreOptions& Store::options() const { return impl_->options; }
 const std::shared_ptr<const TimeSource>& Store::time_source() const {
   return impl_->clock;
 }
+bool Store::opened_in_this_process() const { return !impl_->fork_guard.inherited(); }
+
 engine::Engine& StoreInternals::engine(Store& store) { return *store.impl_->engine; }
+
+void StoreInternals::refuse_if_forked(const Store& store, std::string_view what) {
+  if (store.impl_->fork_guard.inherited()) store.impl_->fork_guard.refuse(what);
+}
 
 }  // namespace regionkv

@@ -4,6 +4,8 @@
 #ifndef REGIONKV_REGION_STORE_INTERNALS_H_
 #define REGIONKV_REGION_STORE_INTERNALS_H_
 
+#include <string_view>
+
 #include "engine/engine.h"
 #include "regionkv/store.h"
 
@@ -11,6 +13,9 @@ namespace regionkv {
 
 struct StoreInternals {
   static engine::Engine& engine(Store& store);
+  // Throws StorageError "<what>: ..." in a child forked after the store
+  // opened (common/fork_guard.h).
+  static void refuse_if_forked(const Store& store, std::string_view what);
 };
 
 }  // namespace regionkv

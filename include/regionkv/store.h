@@ -20,15 +20,33 @@
 
 namespace regionkv {
 
-// Thread-safe. One process at a time may hold a store directory open.
+// Thread-safe. One process at a time may hold a store directory open, and
+// one Store per process: the directory is the store, whatever the spelling
+// of its path (relative, with "." or "..", through a symlink).
 // The destructor stops the sweeper and closes the store cleanly; Regions,
 // Locks and references from the store must not be used after it.
+//
+// fork(): a child's copy of a Store, its Regions and its Locks throws
+// StorageError on every call (Region::name() and configured(), and Lock's
+// accessors, which only read the copy, excepted) and touches no file; its
+// destructor leaves the store to the parent. Open the store in each worker
+// after fork, or keep what workers share in a region on the redis or
+// memcached backing store. Once a process has opened a store, a child it
+// forks ends exit() without running the exit handlers and static destructors
+// inherited from before the fork (RocksDB's would wait for ever for the
+// parent's threads; engine/forked_child_exit.h); handlers it registers
+// itself still run.
 class Store {
  public:
   // Opens (or creates) the store in `dir`, reopening every region's column
   // family. Throws StorageError if the directory is held by another handle
-  // or process, is missing while create_if_missing is false, is a file, or
-  // holds something that is not a regionkv store.
+  // in this process (the message names the path it was opened by) or by
+  // another process (the message names its pid), may not be written by this
+  // user, is missing while create_if_missing is false, is a file, or holds
+  // something that is not a regionkv store; Corruption if the store is
+  // damaged (the message says what, and how to repair it:
+  // docs/reliability.md). An open that throws leaves every file in the
+  // directory as it was.
   static std::unique_ptr<Store> open(const std::filesystem::path& dir,
                                      StoreOptions options = {});
 
@@ -58,6 +76,9 @@ class Store {
   // RocksDB engine's memory and disk. Cheap: a few RocksDB properties and a
   // sum of counters per region. Thread-safe.
   StoreStats stats() const;
+
+  // False in a child forked after the store was opened (see above).
+  bool opened_in_this_process() const;
 
   const std::filesystem::path& directory() const;
   const StoreOptions& options() const;

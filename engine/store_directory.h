@@ -1,0 +1,66 @@
+// What a directory is, decided before RocksDB may write to it.
+//
+// RocksDB's own open writes before it can refuse: a new MANIFEST, a new log,
+// OPTIONS; with CURRENT missing it makes a new, empty database over the old
+// files and deletes their log. So Engine::open first looks at the directory
+// with reads only, and only an empty directory (a new store) or a store
+// proceeds:
+//
+//   missing or empty, or a creation that stopped before RocksDB wrote
+//     CURRENT and any data             -> a new store
+//   REGIONKV-STORE (the marker file) and a sound CURRENT
+//                                      -> a regionkv store
+//   a sound CURRENT, no marker file    -> a RocksDB database: an earlier
+//     release's store (its marker is a key) or a foreign one; told apart by
+//     a read-only open once the lock is held (verify_unmarked_database)
+//   CURRENT missing, empty or naming no manifest while the marker file or
+//     data files (tables, logs, a manifest past the first) are there
+//                                      -> a damaged store: Corruption
+//   other files, no database           -> not a store: StorageError
+#ifndef REGIONKV_ENGINE_STORE_DIRECTORY_H_
+#define REGIONKV_ENGINE_STORE_DIRECTORY_H_
+
+#include <filesystem>
+#include <optional>
+
+#include "engine/rocksdb_options.h"
+
+namespace regionkv::engine {
+
+inline constexpr char kMarkerFileName[] = "REGIONKV-STORE";
+inline constexpr char kMarkerFileText[] = "regionkv store format 1\n";
+
+enum class DirectoryKind {
+  kMissing,           // no directory: create it (create_if_missing)
+  kNew,               // empty, or a creation that never finished
+  kStore,             // a regionkv store (marker file and a sound CURRENT)
+  kUnmarkedDatabase,  // a RocksDB database without the marker file
+};
+
+struct StoreDirectory {
+  DirectoryKind kind = DirectoryKind::kMissing;
+  std::optional<std::filesystem::perms> permissions;  // of an existing directory
+};
+
+// Reads `dir` and says what it is; writes nothing. Throws StorageError (not
+// a directory, unreadable, other files, no store while create_if_missing is
+// false, an unsupported format) or Corruption (a damaged store: what is
+// damaged and how to repair it).
+StoreDirectory classify_store_directory(const std::filesystem::path& dir,
+                                        bool create_if_missing);
+
+// For kUnmarkedDatabase, with the store's lock held: opens the database read
+// only and checks the format marker key an earlier release wrote. Returns
+// normally for an earlier release's store, or a database that holds nothing
+// (a creation that stopped before its marker). Throws StorageError for a
+// foreign database, Corruption if RocksDB cannot read it. Writes nothing.
+void verify_unmarked_database(const std::filesystem::path& dir,
+                              const StoreRocksDBOptions& options);
+
+// Writes the marker file durably (written, synced, renamed into place, the
+// directory synced). Throws StorageError.
+void write_marker_file(const std::filesystem::path& dir);
+
+}  // namespace regionkv::engine
+
+#endif  // REGIONKV_ENGINE_STORE_DIRECTORY_H_
