@@ -92,8 +92,9 @@ std::unique_ptr<Engine> Engine::open_locked(const fs::path& dir, const StoreOpti
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
   if (found.kind == DirectoryKind::kStore || found.kind == DirectoryKind::kUnmarkedDatabase) {
     names.clear();
-    check_status(rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &names),
-                 "cannot open store " + dir.string());
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &names);
+    if (listed.IsCorruption()) refuse_damaged_store(dir, listed.ToString());
+    check_status(listed, "cannot open store " + dir.string());
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names)
@@ -105,6 +106,7 @@ std::unique_ptr<Engine> Engine::open_locked(const fs::path& dir, const StoreOpti
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status =
       rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
+  if (status.IsCorruption()) refuse_damaged_store(dir, status.ToString());
   check_status(status, "cannot open store " + dir.string());
   engine->db_.reset(raw);
   for (auto* handle : handles) {

@@ -1,6 +1,7 @@
 #include "engine/store_directory.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,12 +24,18 @@ namespace fs = std::filesystem;
   throw StorageError("cannot open store " + dir.string() + ": " + why);
 }
 
-[[noreturn]] void refuse_damaged(const fs::path& dir, const std::string& damage) {
-  throw Corruption("cannot open store " + dir.string() + ": the store is damaged: " + damage +
+}  // namespace
+
+void refuse_damaged_store(const fs::path& dir, const std::string& damage) {
+  std::string what = damage;
+  while (!what.empty() && (what.back() == '.' || what.back() == ' ')) what.pop_back();
+  throw Corruption("cannot open store " + dir.string() + ": the store is damaged: " + what +
                    ". Nothing in the directory was changed. regionkv-repair " + dir.string() +
                    " recovers what it holds (it copies the directory aside first); see "
                    "docs/reliability.md");
 }
+
+namespace {
 
 bool starts_with(const std::string& name, std::string_view prefix) {
   return name.rfind(prefix, 0) == 0;
@@ -88,7 +95,7 @@ void check_marker_file(const fs::path& dir) {
   if (starts_with(text, "regionkv store format "))
     refuse(dir, "unsupported regionkv format (" + std::string(kMarkerFileName) + " says '" +
                     text.substr(0, text.find('\n')) + "'): written by a newer release");
-  refuse_damaged(dir, std::string(kMarkerFileName) + " (the regionkv format marker) is damaged");
+  refuse_damaged_store(dir, std::string(kMarkerFileName) + " (the regionkv format marker) is damaged");
 }
 
 }  // namespace
@@ -122,13 +129,13 @@ StoreDirectory classify_store_directory(const fs::path& dir, bool create_if_miss
     if (!damage.empty()) {
       if (!has_marker && !has_data)
         refuse(dir, "not a regionkv store (" + damage + ", and it holds no data)");
-      refuse_damaged(dir, damage);
+      refuse_damaged_store(dir, damage);
     }
     return {has_marker ? DirectoryKind::kStore : DirectoryKind::kUnmarkedDatabase,
             status.permissions()};
   }
   if (has_data)
-    refuse_damaged(dir, "CURRENT (the file naming the store's MANIFEST) is missing, "
+    refuse_damaged_store(dir, "CURRENT (the file naming the store's MANIFEST) is missing, "
                         "while the store's files are there");
   if (!foreign_file.empty())
     refuse(dir, "not a regionkv store (the directory holds other files, such as " +
@@ -139,14 +146,17 @@ StoreDirectory classify_store_directory(const fs::path& dir, bool create_if_miss
 
 void verify_unmarked_database(const fs::path& dir, const StoreRocksDBOptions& options) {
   const std::string what = "cannot open store " + dir.string();
+  const auto check = [&](const rocksdb::Status& status) {
+    if (status.IsCorruption()) refuse_damaged_store(dir, status.ToString());
+    check_status(status, what);
+  };
   std::vector<std::string> names;
-  check_status(rocksdb::DB::ListColumnFamilies(options.db, dir.string(), &names), what);
+  check(rocksdb::DB::ListColumnFamilies(options.db, dir.string(), &names));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) descriptors.emplace_back(name, options.family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  check_status(
-      rocksdb::DB::OpenForReadOnly(options.db, dir.string(), descriptors, &handles, &raw), what);
+  check(rocksdb::DB::OpenForReadOnly(options.db, dir.string(), descriptors, &handles, &raw));
   std::unique_ptr<rocksdb::DB> db(raw);
   const auto close = [&] {
     for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
@@ -185,6 +195,10 @@ void write_marker_file(const fs::path& dir) {
   };
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail("create");
+  if (::fchmod(fd, 0600) != 0) {  // 0600 whatever the umask
+    ::close(fd);
+    fail("chmod");
+  }
   const std::string_view text = kMarkerFileText;
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   const bool synced = written && ::fsync(fd) == 0;

@@ -22,6 +22,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "engine/rocksdb_options.h"
 
@@ -56,6 +57,11 @@ StoreDirectory classify_store_directory(const std::filesystem::path& dir,
 // foreign database, Corruption if RocksDB cannot read it. Writes nothing.
 void verify_unmarked_database(const std::filesystem::path& dir,
                               const StoreRocksDBOptions& options);
+
+// Throws Corruption: the store in `dir` is damaged (`damage` says how), with
+// what to do about it.
+[[noreturn]] void refuse_damaged_store(const std::filesystem::path& dir,
+                                       const std::string& damage);
 
 // Writes the marker file durably (written, synced, renamed into place, the
 // directory synced). Throws StorageError.

@@ -133,6 +133,7 @@ std::unique_ptr<StoreLock> StoreLock::acquire(const fs::path& dir) {
     if (fd < 0 && errno == ENOENT) {
       fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       created = fd >= 0;
+      if (created) ::fchmod(fd, 0600);  // whatever the umask, as RocksDB's files
     }
     if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
       refuse(dir, "permission denied: this user (uid " + std::to_string(::geteuid()) +
@@ -192,6 +193,7 @@ void StoreLock::write_owner_record() const {
   const fs::path temporary = dir_ / (std::string(kOwnerRecordName) + ".tmp");
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return;
+  ::fchmod(fd, 0600);  // whatever the umask
   const std::string text = record.str();
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
