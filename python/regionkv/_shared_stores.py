@@ -7,6 +7,11 @@ process-wide SharedStore for the directory (its resolved path), and detaches
 when it is garbage-collected. The store closes when its last backend
 detaches, and in any case at interpreter exit.
 
+After os.fork() the child starts with no shared stores: the parent's are
+the parent's (their every call raises StorageError in the child), and a
+backend made in the child opens the store for itself, which fails with
+StorageError naming the parent while the parent holds it.
+
 Reference counting, rather than keeping every store open until exit, lets a
 program (or a test) drop its dogpile regions and then open the directory
 with Store.open itself. The count and the close happen under one lock, so a
@@ -23,12 +28,24 @@ _registry_lock = threading.Lock()
 _open_stores = {}  # resolved path -> SharedStore; guarded by _registry_lock
 
 
+def _forget_the_parents_stores():
+    # In the child, right after fork: a lock the parent held at the fork
+    # would stay held for ever, so the child gets a new one.
+    global _registry_lock, _open_stores
+    _registry_lock = threading.Lock()
+    _open_stores = {}
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_stores)
+
+
 class SharedStore:
     """A Store opened for dogpile backends, and the regions configured on it."""
 
     def __init__(self, path, durability):
         self.path = path
         self.durability = durability
+        self.opened_by_pid = os.getpid()
         self.store = Store.open(path, durability=durability)
         self._attached = 0  # guarded by _registry_lock
         self._regions_lock = threading.Lock()
@@ -79,6 +96,8 @@ def attach(path, durability):
 
 def detach(shared):
     """Undoes one attach(); the last detach closes the store."""
+    if shared.opened_by_pid != os.getpid():
+        return  # the parent's (see above): the parent closes it
     with _registry_lock:
         shared._attached -= 1
         if shared._attached > 0:

@@ -102,6 +102,15 @@ void StoreHandle::close() {
 }
 
 void StoreHandle::close_without_gil() {
+  if (store_ && !store_->opened_in_this_process()) {
+    // A forked child's copy (its interpreter exiting): no call of the
+    // child's can be in flight (each refused), and waiting for the parent's
+    // calls, or releasing the parent's locks, would wait for ever. The
+    // Store's destructor leaves the store to the parent.
+    closing_.store(true);
+    store_.reset();
+    return;
+  }
   {
     std::unique_lock lock(close_mutex_);
     closing_.store(true);
