@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -63,18 +62,25 @@ bool is_regionkv_file(const std::string& name) {
   return name == kMarkerFileName || starts_with(name, "REGIONKV-");
 }
 
-std::string read_small_file(const fs::path& file, std::size_t limit) {
-  std::ifstream in(file, std::ios::binary);
+// The first `limit` bytes of `file`. Throws StorageError if it cannot be
+// read (a permission problem is not damage).
+std::string read_small_file(const fs::path& dir, const fs::path& file, std::size_t limit) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   std::string text(limit, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(limit));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  const ssize_t got = fd < 0 ? -1 : ::read(fd, text.data(), limit);
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (got < 0)
+    refuse(dir, "cannot read " + file.string() + ": " +
+                    std::error_code(error, std::generic_category()).message());
+  text.resize(static_cast<std::size_t>(got));
   return text;
 }
 
 // Empty if CURRENT names a manifest that is there and not empty; else what
 // is wrong with it.
 std::string current_file_damage(const fs::path& dir) {
-  const std::string current = read_small_file(dir / "CURRENT", 256);
+  const std::string current = read_small_file(dir, dir / "CURRENT", 256);
   std::string name = current;
   if (!name.empty() && name.back() == '\n') name.pop_back();
   const bool well_formed =
@@ -90,7 +96,7 @@ std::string current_file_damage(const fs::path& dir) {
 }
 
 void check_marker_file(const fs::path& dir) {
-  const std::string text = read_small_file(dir / kMarkerFileName, 256);
+  const std::string text = read_small_file(dir, dir / kMarkerFileName, 256);
   if (text == kMarkerFileText) return;
   if (starts_with(text, "regionkv store format "))
     refuse(dir, "unsupported regionkv format (" + std::string(kMarkerFileName) + " says '" +
