@@ -21,6 +21,8 @@
 //   instance with point-in-time recovery reads up to it (open_up_to_damage).
 #include "engine/secondary_db.h"
 
+#include <rocksdb/file_checksum.h>
+
 #include <system_error>
 
 #include "engine/engine.h"
@@ -129,6 +131,7 @@ std::unique_ptr<SecondaryDb> SecondaryDb::open_up_to_damage(const fs::path& stor
 }
 
 void SecondaryDb::open_families(const fs::path& store_dir, bool up_to_damage) {
+  store_dir_ = store_dir;
   const std::string what = prefix(store_dir);
   // A store's column family options (the table format, Bloom filters), with
   // a block cache and memtable budget of this instance's own.
@@ -150,6 +153,8 @@ void SecondaryDb::open_families(const fs::path& store_dir, bool up_to_damage) {
     // and delete files while we read them.
     options.max_open_files = -1;
     options.paranoid_checks = true;
+    // For verify_checksums(): files written without a checksum are skipped.
+    options.file_checksum_gen_factory = rocksdb::GetFileChecksumGenCrc32cFactory();
     const auto descriptors = family_descriptors(store_dir, options, store_options.family);
     // From here on the destructor cleans up whatever was made before a throw.
     scratch_dir_ = make_scratch_dir();
@@ -207,6 +212,15 @@ rocksdb::ReadOptions SecondaryDb::scan_options() {
   read.verify_checksums = true;
   read.ignore_range_deletions = true;  // see the top of this file
   return read;
+}
+
+void SecondaryDb::verify_checksums() {
+  rocksdb::ReadOptions read;
+  read.verify_checksums = true;
+  read.fill_cache = false;
+  const std::string what = "store " + store_dir_.string() + " fails verification";
+  check_status(db_->VerifyChecksum(read), what);
+  check_status(db_->VerifyFileChecksums(read), what);
 }
 
 void check_store_opens(const fs::path& store_dir) {

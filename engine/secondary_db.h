@@ -56,11 +56,18 @@ class SecondaryDb {
   // verified, range deletions ignored.
   static rocksdb::ReadOptions scan_options();
 
+  // Reads every block of every table file, of every column family, with its
+  // checksum checked, then each whole table file against the checksum the
+  // store recorded for it where it recorded one. Throws Corruption, or
+  // StorageError for an I/O error.
+  void verify_checksums();
+
  private:
   SecondaryDb() = default;
   void open_families(const std::filesystem::path& store_dir, bool up_to_damage);
   void check_format_marker(const std::filesystem::path& store_dir);
 
+  std::filesystem::path store_dir_;
   std::filesystem::path scratch_dir_;  // removed after db_ is closed
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*> families_;

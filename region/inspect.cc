@@ -96,6 +96,8 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
   }
   // What was read is complete only if nothing hid damage from the secondary.
   if (!snapshot.error) read_step(options, snapshot, [&] { engine::check_store_opens(dir); });
+  if (options.verify && !snapshot.error)
+    read_step(options, snapshot, [&] { secondary->verify_checksums(); });
   return snapshot;
 }
 

@@ -102,12 +102,16 @@ int main(int argc, char** argv) try {
                            ->check(CLI::NonNegativeNumber);
   app.add_flag("--expired", options.include_expired,
                "Also show expired records (hidden by default)");
+  app.add_flag("--verify", options.verify,
+               "Also read every block of every table file of the store with its checksum "
+               "checked; damage fails the dump");
   bool stats = false;
   app.add_flag("--stats", stats,
                "Only the store's on-disk figures: table files, log, estimated records "
                "per region")
       ->excludes(region_option)
-      ->excludes(limit_option);
+      ->excludes(limit_option)
+      ->excludes("--verify");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

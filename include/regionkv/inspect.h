@@ -61,6 +61,13 @@ struct InspectOptions {
   // The time expiry and leases are judged against. Default: the system clock
   // when inspect_store is called.
   std::optional<TimePoint> now;
+  // Also read every block of every table file of the store, of every region
+  // whatever `region` says, with its checksum checked (RocksDB's
+  // VerifyChecksum), and each whole table file against the checksum the
+  // store recorded for it, where it recorded one (VerifyFileChecksums). A
+  // listing reads only the data blocks of the regions it lists. Default:
+  // off; it reads the whole store once more.
+  bool verify = false;
   // What happens when RocksDB reports an error once reading has begun: see
   // OnReadError. Errors before anything could be read (no store, no such
   // region, a store RocksDB cannot open at all) are thrown either way.
@@ -133,7 +140,8 @@ struct StoreSnapshot {
   //   secondary instance reads it, i.e. as it was before that file was
   //   written (later writes still in the write-ahead log included);
   // - a bad write-ahead log record: the store as it was up to that record
-  //   (RocksDB's point-in-time recovery), when RocksDB can read that far.
+  //   (RocksDB's point-in-time recovery), when RocksDB can read that far;
+  // - damage found by `verify` only: every region whole.
   std::optional<ReadError> error;
 };
 
@@ -150,8 +158,8 @@ StoreStats inspect_store_stats(const std::filesystem::path& dir);
 // Throws NotAStore, NotFound (options.region is not in the store),
 // StorageError (the directory cannot be read, the scratch directory cannot be
 // made, RocksDB fails) or Corruption (RocksDB's own files are damaged:
-// wherever Store::open would report Corruption, and wherever a scan finds
-// it); with OnReadError::kReturnWhatWasRead, an error
+// wherever Store::open would report Corruption, and wherever a scan or
+// options.verify finds it); with OnReadError::kReturnWhatWasRead, an error
 // once reading has begun is returned in StoreSnapshot::error instead. A
 // damaged regionkv record is listed in RegionSnapshot::corrupt. Thread-safe.
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options = {});

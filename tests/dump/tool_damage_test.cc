@@ -1,6 +1,7 @@
 // regionkv-dump on a damaged store (tests/support/damaged_store.h): exit 1,
 // and the error on stderr after whatever could be read, in both formats; the
-// JSON stays one valid document of what was read.
+// JSON stays one valid document of what was read. --verify reads what a
+// listing does not.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(EveryDamage, DumpDamageTest, ::testing::ValuesIn(testin
 TEST(DumpDamageTest, UndamagedLayeredStoreExitsZero) {
   TempDir dir;
   const LayeredStore store = testing::write_layered_store(dir.sub("store"));
-  const ProgramRun run = dump({store.dir, "--format", "json"});
+  const ProgramRun run = dump({store.dir, "--format", "json", "--verify"});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(records_of_r(json::parse(run.out)), static_cast<std::size_t>(testing::kLayeredRecords));
 }
@@ -110,6 +111,20 @@ TEST(DumpDamageTest, DamagedBlockIsReportedAfterTheRegionUpToIt) {
       EXPECT_NE(run.out.find("region 'r': 500 records, first 3 shown"), std::string::npos)
           << run.out;
     }
+  }
+}
+
+TEST(DumpDamageTest, VerifyFindsADamagedBlockTheDumpDoesNotRead) {
+  TempDir dir;
+  const LayeredStore store = testing::write_layered_store(dir.sub("store"));
+  testing::flip_bit(store.level_one_files[1], 10);
+  for (const std::string format : {"json", "table"}) {
+    const ProgramRun plain = dump({store.dir, "--region", "s", "--format", format});
+    EXPECT_EQ(plain.exit_status, 0) << plain.err;
+
+    const ProgramRun verified = dump({store.dir, "--region", "s", "--format", format, "--verify"});
+    expect_damage_reported(verified, "fails verification");
+    EXPECT_EQ(verified.out, plain.out);
   }
 }
 
