@@ -9,8 +9,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "regionkv/errors.h"
 
 namespace regionkv::engine {
 
@@ -23,8 +26,21 @@ class SecondaryDb {
   // is visible. Nothing is written under `store_dir`; the secondary's own
   // files go to a fresh scratch directory (engine/scratch_dir.h), removed by
   // the destructor (or before a throw).
+  //
+  // A secondary instance opens a store whose table file is missing, short or
+  // unreadable without an error, as it was before that file was written:
+  // check_store_opens() tells. It does fail on a damaged log record.
   // Throws NotAStore, StorageError or Corruption (inspect_store's contract).
   static std::unique_ptr<SecondaryDb> open(const std::filesystem::path& store_dir);
+
+  // As open(), but when RocksDB reports damage (Corruption) while opening,
+  // such as a bad write-ahead log record, opens the store read-only as it
+  // was up to that damage (RocksDB's point-in-time recovery) and stores the
+  // Corruption in `*damage`. Throws that Corruption if RocksDB cannot read
+  // that far either (a later table file holds newer writes than the damaged
+  // record, or the MANIFEST itself is damaged).
+  static std::unique_ptr<SecondaryDb> open_up_to_damage(const std::filesystem::path& store_dir,
+                                                        std::optional<Corruption>* damage);
 
   SecondaryDb(const SecondaryDb&) = delete;
   SecondaryDb& operator=(const SecondaryDb&) = delete;
@@ -36,13 +52,34 @@ class SecondaryDb {
   // The region's column family; nullptr if the store has no such region.
   rocksdb::ColumnFamilyHandle* family(const std::string& region) const;
 
+  // How a scan of the store must read (see secondary_db.cc): checksums
+  // verified, range deletions ignored.
+  static rocksdb::ReadOptions scan_options();
+
+  // Reads every block of every table file, of every column family, with its
+  // checksum checked, then each whole table file against the checksum the
+  // store recorded for it where it recorded one. Throws Corruption, or
+  // StorageError for an I/O error.
+  void verify_checksums();
+
  private:
   SecondaryDb() = default;
+  void open_families(const std::filesystem::path& store_dir, bool up_to_damage);
+  void check_format_marker(const std::filesystem::path& store_dir);
 
+  std::filesystem::path store_dir_;
   std::filesystem::path scratch_dir_;  // removed after db_ is closed
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*> families_;
 };
+
+// Opens the store in `store_dir` read-only the way Store::open opens it (its
+// options: every table file opened and checked against the MANIFEST, the
+// write-ahead log replayed, damage in it other than a torn last record an
+// error), then closes it. Works beside a process that holds the store open,
+// and writes nothing. Throws the Corruption, or StorageError, that
+// Store::open would report.
+void check_store_opens(const std::filesystem::path& store_dir);
 
 }  // namespace regionkv::engine
 

@@ -1,5 +1,7 @@
 // inspect_store: reads every region of a store through a secondary
-// instance and classifies each entry (engine/region_inspector.h).
+// instance and classifies each entry (region/region_inspector.h), then makes
+// sure the store opens as Store::open would open it, since the secondary
+// instance hides some damage (engine/secondary_db.cc).
 #include "regionkv/inspect.h"
 
 #include <memory>
@@ -19,10 +21,29 @@ std::string list_names(const std::vector<std::string>& names) {
   return out;
 }
 
+// Runs `step`. With OnReadError::kReturnWhatWasRead, a Corruption or
+// StorageError it throws becomes the snapshot's error (the first one is kept)
+// and the caller goes on with what it can still read.
+template <typename Step>
+void read_step(const InspectOptions& options, StoreSnapshot& snapshot, Step&& step) {
+  if (options.on_read_error == InspectOptions::OnReadError::kThrow) {
+    step();
+    return;
+  }
+  try {
+    step();
+  } catch (const Corruption& e) {
+    if (!snapshot.error) snapshot.error = ReadError{.damage = true, .message = e.what()};
+  } catch (const StorageError& e) {
+    if (!snapshot.error) snapshot.error = ReadError{.damage = false, .message = e.what()};
+  }
+}
+
 }  // namespace
 
 StoreStats inspect_store_stats(const std::filesystem::path& dir) {
   const auto secondary = engine::SecondaryDb::open(dir);
+  engine::check_store_opens(dir);
   StoreStats stats;
   stats.taken_at = system_time_source()->now();
   std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> regions;
@@ -38,8 +59,18 @@ StoreStats inspect_store_stats(const std::filesystem::path& dir) {
 }
 
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options) {
-  const auto secondary = engine::SecondaryDb::open(dir);
   StoreSnapshot snapshot;
+  std::unique_ptr<engine::SecondaryDb> secondary;
+  if (options.on_read_error == InspectOptions::OnReadError::kThrow) {
+    secondary = engine::SecondaryDb::open(dir);
+  } else {
+    std::optional<Corruption> damage;
+    secondary = engine::SecondaryDb::open_up_to_damage(dir, &damage);
+    if (damage)
+      snapshot.error = ReadError{
+          .damage = true,
+          .message = std::string(damage->what()) + " (shown: the store up to that damage)"};
+  }
   snapshot.now = options.now.value_or(system_time_source()->now());
 
   std::vector<std::string> names = secondary->region_names();
@@ -50,17 +81,23 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
     names = {*options.region};
   }
 
-  const rocksdb::ReadOptions read;
+  const rocksdb::ReadOptions read = engine::SecondaryDb::scan_options();
   for (const auto& name : names) {
     inspection::RegionInspector inspector(options, snapshot.now, name);
-    std::unique_ptr<rocksdb::Iterator> it(
-        secondary->db().NewIterator(read, secondary->family(name)));
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      inspector.add(it->key().ToStringView(), it->value().ToStringView());
-    engine::check_status(it->status(), "cannot read region '" + printable(name) +
-                                           "' of store " + dir.string());
+    read_step(options, snapshot, [&] {
+      std::unique_ptr<rocksdb::Iterator> it(
+          secondary->db().NewIterator(read, secondary->family(name)));
+      for (it->SeekToFirst(); it->Valid(); it->Next())
+        inspector.add(it->key().ToStringView(), it->value().ToStringView());
+      engine::check_status(it->status(),
+                           "cannot read region '" + printable(name) + "' of store " + dir.string());
+    });
     snapshot.regions.push_back(inspector.take());
   }
+  // What was read is complete only if nothing hid damage from the secondary.
+  if (!snapshot.error) read_step(options, snapshot, [&] { engine::check_store_opens(dir); });
+  if (options.verify && !snapshot.error)
+    read_step(options, snapshot, [&] { secondary->verify_checksums(); });
   return snapshot;
 }
 

@@ -1,8 +1,9 @@
 // regionkv-dump: shows what a store holds, also while its owner runs. The
 // library (regionkv/inspect.h) reads and decodes; this parses arguments and
 // prints. Exit status: 0 success; 2 bad usage, no store at the path or no
-// such region; 1 any other failure, including corrupt records (the dump is
-// then printed without them).
+// such region; 1 any other failure, including damage RocksDB reports while
+// reading (what could be read is printed first) and corrupt records (the
+// dump is then printed without them).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -25,8 +26,9 @@ int fail(int status, std::string message) {
   return status;
 }
 
-// The dump went out without its corrupt records; say so, and fail.
-int report_corruption(const regionkv::StoreSnapshot& snapshot) {
+// The dump went out, but without what damage hid or without its corrupt
+// records: say so, and fail.
+int report_damage(const regionkv::StoreSnapshot& snapshot) {
   std::size_t count = 0;
   std::string first;
   for (const auto& region : snapshot.regions) {
@@ -36,8 +38,12 @@ int report_corruption(const regionkv::StoreSnapshot& snapshot) {
               "': " + region.corrupt.front().reason;
     count += region.corrupt.size();
   }
+  const std::string corrupt =
+      std::to_string(count) + " corrupt record(s) left out; first: " + first;
+  if (snapshot.error)
+    return fail(kFailure, snapshot.error->message + (count == 0 ? "" : "; also " + corrupt));
   if (count == 0) return 0;
-  return fail(kFailure, std::to_string(count) + " corrupt record(s) left out; first: " + first);
+  return fail(kFailure, corrupt);
 }
 
 // Prints the store's on-disk figures; returns the exit status.
@@ -57,7 +63,9 @@ int dump_stats(const std::string& store_dir, const std::string& format) {
 
 // Reads the store and prints it; returns the exit status.
 int dump(const std::string& store_dir, const std::string& format,
-         const regionkv::InspectOptions& options) {
+         regionkv::InspectOptions options) {
+  // Print what could be read, then the error.
+  options.on_read_error = regionkv::InspectOptions::OnReadError::kReturnWhatWasRead;
   try {
     const regionkv::StoreSnapshot snapshot = regionkv::inspect_store(store_dir, options);
     if (format == "json")
@@ -66,7 +74,7 @@ int dump(const std::string& store_dir, const std::string& format,
       regionkv::tools::write_table(snapshot, options, std::cout);
     std::cout.flush();
     if (!std::cout) return fail(kFailure, "cannot write the output");
-    return report_corruption(snapshot);
+    return report_damage(snapshot);
   } catch (const regionkv::NotAStore& e) {
     return fail(kUsage, e.what());
   } catch (const regionkv::NotFound& e) {
@@ -94,12 +102,16 @@ int main(int argc, char** argv) try {
                            ->check(CLI::NonNegativeNumber);
   app.add_flag("--expired", options.include_expired,
                "Also show expired records (hidden by default)");
+  app.add_flag("--verify", options.verify,
+               "Also read every block of every table file of the store with its checksum "
+               "checked; damage fails the dump");
   bool stats = false;
   app.add_flag("--stats", stats,
                "Only the store's on-disk figures: table files, log, estimated records "
                "per region")
       ->excludes(region_option)
-      ->excludes(limit_option);
+      ->excludes(limit_option)
+      ->excludes("--verify");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -50,8 +50,21 @@ class StorageError : public Error {
   using Error::Error;
 };
 
-// A stored record failed validation (bad header, checksum or length).
+// A stored record failed validation (bad header, checksum or length), or
+// RocksDB found its own files damaged: a block whose checksum fails, a table
+// file that is missing or short, a bad write-ahead log record.
 class Corruption : public Error {
+ public:
+  using Error::Error;
+};
+
+// The directory holds no regionkv store: it is missing, is not a directory,
+// holds no RocksDB database, or a RocksDB database without the regionkv format
+// marker. A store that exists but cannot be read (permissions, I/O, an
+// unsupported format version) is a StorageError instead. Thrown by the
+// tools' library calls (inspect_store, repair_store); Store::open reports
+// these cases as StorageError.
+class NotAStore : public Error {
  public:
   using Error::Error;
 };

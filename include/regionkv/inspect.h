@@ -21,6 +21,14 @@
 // It reads stored records as they are: keys are the stored (mangled) keys, and
 // a region's configuration (its no-expiry keys, its expire_time) is unknown
 // to it, so expiry is the one each record carries.
+//
+// Damage is never hidden. RocksDB's secondary instance opens a damaged store
+// as it was before the damage (a table file missing, short or unreadable)
+// without a word, so inspect_store also opens the store read-only the way
+// Store::open does, and fails where Store::open would; a scan reports a
+// block whose checksum fails. By default the error is thrown; a tool that
+// shows what is readable asks for what was read and the error instead
+// (InspectOptions::on_read_error).
 #ifndef REGIONKV_INSPECT_H_
 #define REGIONKV_INSPECT_H_
 
@@ -38,15 +46,6 @@
 
 namespace regionkv {
 
-// The directory holds no regionkv store: it is missing, is not a directory,
-// holds no RocksDB database, or a RocksDB database without the regionkv format
-// marker. Reading a store that exists but fails (permissions, I/O, an
-// unsupported format version) is a StorageError instead.
-class NotAStore : public Error {
- public:
-  using Error::Error;
-};
-
 struct InspectOptions {
   // Only this region. Default: every region. A region the store does not
   // hold throws NotFound (the message lists the regions it does hold).
@@ -62,6 +61,24 @@ struct InspectOptions {
   // The time expiry and leases are judged against. Default: the system clock
   // when inspect_store is called.
   std::optional<TimePoint> now;
+  // Also read every block of every table file of the store, of every region
+  // whatever `region` says, with its checksum checked (RocksDB's
+  // VerifyChecksum), and each whole table file against the checksum the
+  // store recorded for it, where it recorded one (VerifyFileChecksums). A
+  // listing reads only the data blocks of the regions it lists. Default:
+  // off; it reads the whole store once more.
+  bool verify = false;
+  // What happens when RocksDB reports an error once reading has begun: see
+  // OnReadError. Errors before anything could be read (no store, no such
+  // region, a store RocksDB cannot open at all) are thrown either way.
+  enum class OnReadError {
+    // Throw it (Corruption for damage, else StorageError). Default: a
+    // snapshot never lacks silently what damage hid.
+    kThrow,
+    // Return what was read, with StoreSnapshot::error saying what failed.
+    kReturnWhatWasRead,
+  };
+  OnReadError on_read_error = OnReadError::kThrow;
 };
 
 // A value record.
@@ -106,9 +123,26 @@ struct RegionSnapshot {
   std::vector<CorruptRecord> corrupt;  // never limited
 };
 
+// The error that InspectOptions::OnReadError::kThrow would have thrown.
+struct ReadError {
+  bool damage = false;  // true: a Corruption; false: a StorageError (I/O)
+  std::string message;  // the exception's what(): names the file, region
+};
+
 struct StoreSnapshot {
   TimePoint now;                        // what expiry was judged against
   std::vector<RegionSnapshot> regions;  // sorted by name
+  // Only with OnReadError::kReturnWhatWasRead: the first error RocksDB
+  // reported, and then `regions` holds what could be read despite it:
+  // - a scan that failed (a block whose checksum fails): the region up to
+  //   that block, its counts included; every other region whole;
+  // - a table file missing, short or unreadable: every region as RocksDB's
+  //   secondary instance reads it, i.e. as it was before that file was
+  //   written (later writes still in the write-ahead log included);
+  // - a bad write-ahead log record: the store as it was up to that record
+  //   (RocksDB's point-in-time recovery), when RocksDB can read that far;
+  // - damage found by `verify` only: every region whole.
+  std::optional<ReadError> error;
 };
 
 // The on-disk figures of the store in `dir`, read the same way (also while
@@ -117,15 +151,17 @@ struct StoreSnapshot {
 // estimates of records and of pending compaction — and the regions by name
 // (RegionStats with only the name: the counters are a running process's).
 // No block cache figures: they belong to the process that owns the store.
-// Throws as inspect_store does.
+// Throws as inspect_store does with OnReadError::kThrow.
 StoreStats inspect_store_stats(const std::filesystem::path& dir);
 
 // Reads the store in `dir` without changing it; see the top of this file.
 // Throws NotAStore, NotFound (options.region is not in the store),
 // StorageError (the directory cannot be read, the scratch directory cannot be
-// made, RocksDB fails) or Corruption (RocksDB's own files are damaged); a
-// damaged regionkv record is listed in RegionSnapshot::corrupt instead.
-// Thread-safe.
+// made, RocksDB fails) or Corruption (RocksDB's own files are damaged:
+// wherever Store::open would report Corruption, and wherever a scan or
+// options.verify finds it); with OnReadError::kReturnWhatWasRead, an error
+// once reading has begun is returned in StoreSnapshot::error instead. A
+// damaged regionkv record is listed in RegionSnapshot::corrupt. Thread-safe.
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options = {});
 
 }  // namespace regionkv

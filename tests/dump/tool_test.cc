@@ -17,7 +17,7 @@
 #include "regionkv/printable.h"
 #include "engine/record.h"
 #include "regionkv/regionkv.h"
-#include "tests/dump/subprocess.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/plain_rocksdb.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,6 +1,6 @@
 // Running a program as a child process and collecting what it says.
-#ifndef REGIONKV_TESTS_DUMP_SUBPROCESS_H_
-#define REGIONKV_TESTS_DUMP_SUBPROCESS_H_
+#ifndef REGIONKV_TESTS_SUPPORT_SUBPROCESS_H_
+#define REGIONKV_TESTS_SUPPORT_SUBPROCESS_H_
 
 #include <sys/types.h>
 
@@ -26,6 +26,9 @@ struct RunOptions {
   std::map<std::string, std::string> env;
   // Run as this user (and group), dropping root's privileges. REQUIRES: root.
   std::optional<uid_t> as_user;
+  // Standard error goes where standard output goes, into ProgramRun::out, so
+  // that it shows which came first; ProgramRun::err stays empty.
+  bool stderr_into_stdout = false;
 };
 
 // Runs `program` with `args`, waits for it, and returns what it did.
@@ -34,4 +37,4 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
 
 }  // namespace regionkv::testing
 
-#endif  // REGIONKV_TESTS_DUMP_SUBPROCESS_H_
+#endif  // REGIONKV_TESTS_SUPPORT_SUBPROCESS_H_

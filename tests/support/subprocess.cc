@@ -1,4 +1,4 @@
-#include "tests/dump/subprocess.h"
+#include "tests/support/subprocess.h"
 
 #include <grp.h>
 #include <poll.h>
@@ -72,7 +72,7 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
   check(child >= 0, "fork");
   if (child == 0) {
     ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::dup2(options.stderr_into_stdout ? out_pipe[1] : err_pipe[1], STDERR_FILENO);
     for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
     if (options.as_user) {
       const uid_t user = *options.as_user;
