@@ -48,7 +48,24 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
                                      const StoreOptions& options) {
   validate_store_options(options);
   // Reads only: a refused open changes nothing (engine/store_directory.h).
-  const StoreDirectory found = classify_store_directory(dir, options.create_if_missing);
+  const StoreDirectory found = classify_store_directory(dir);
+  switch (found.kind) {
+    case DirectoryKind::kMissing:
+      if (!options.create_if_missing)
+        refuse(dir, "directory does not exist (create_if_missing is false)");
+      break;
+    case DirectoryKind::kNotADirectory:
+      refuse(dir, "not a directory");
+    case DirectoryKind::kOtherFiles:
+      refuse(dir, "not a regionkv store (" + found.other_files + ")");
+    case DirectoryKind::kNew:
+      if (!options.create_if_missing)
+        refuse(dir, "no store in the directory (create_if_missing is false)");
+      break;
+    case DirectoryKind::kStore:
+    case DirectoryKind::kUnmarkedDatabase:
+      break;
+  }
   if (found.kind == DirectoryKind::kMissing) {
     // Created here rather than by RocksDB, which logs an error while it
     // looks for a directory that is not there yet; mode 0700.

@@ -29,6 +29,7 @@
 #include "engine/rocksdb_logger.h"
 #include "engine/rocksdb_options.h"
 #include "engine/scratch_dir.h"
+#include "engine/store_directory.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
 
@@ -43,22 +44,28 @@ std::string prefix(const fs::path& dir) { return "cannot inspect store " + dir.s
   throw NotAStore(prefix(dir) + ": not a regionkv store (" + why + ")");
 }
 
-[[noreturn]] void unreadable(const fs::path& dir, const std::string& why) {
-  throw StorageError(prefix(dir) + ": " + why);
-}
-
 // Tells "no store here" (a usage error for a tool) from "a store we cannot
 // read" before RocksDB reports both as I/O errors.
-void check_store_directory(const fs::path& dir) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(dir, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) unreadable(dir, ec.message());
-  if (!fs::exists(status)) not_a_store(dir, "the directory does not exist");
-  if (!fs::is_directory(status)) not_a_store(dir, "not a directory");
-  const fs::file_status current = fs::status(dir / "CURRENT", ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    unreadable(dir, "cannot read the directory: " + ec.message());
-  if (!fs::exists(current)) not_a_store(dir, "no RocksDB database in the directory");
+// Decided as Store::open decides (engine/store_directory.h), so the two
+// agree on what is damaged. Returns whether the directory is marked as a
+// store (its marker file).
+bool check_store_directory(const fs::path& dir) {
+  const StoreDirectory found = classify_store_directory(dir);
+  switch (found.kind) {
+    case DirectoryKind::kMissing:
+      not_a_store(dir, "the directory does not exist");
+    case DirectoryKind::kNotADirectory:
+      not_a_store(dir, "not a directory");
+    case DirectoryKind::kOtherFiles:
+      not_a_store(dir, found.other_files);
+    case DirectoryKind::kNew:
+      not_a_store(dir, "no RocksDB database in the directory");
+    case DirectoryKind::kStore:
+      return true;
+    case DirectoryKind::kUnmarkedDatabase:
+      return false;
+  }
+  return false;
 }
 
 // Descriptors of every column family in the store's MANIFEST, each with a
@@ -106,8 +113,8 @@ bool names_a_missing_file(const rocksdb::Status& status) {
 }  // namespace
 
 std::unique_ptr<SecondaryDb> SecondaryDb::open(const fs::path& store_dir) {
-  check_store_directory(store_dir);
   std::unique_ptr<SecondaryDb> secondary(new SecondaryDb());
+  secondary->marked_ = check_store_directory(store_dir);
   secondary->open_families(store_dir, /*up_to_damage=*/false);
   secondary->check_format_marker(store_dir);
   return secondary;
@@ -119,6 +126,7 @@ std::unique_ptr<SecondaryDb> SecondaryDb::open_up_to_damage(const fs::path& stor
     return open(store_dir);
   } catch (const Corruption& e) {
     std::unique_ptr<SecondaryDb> read_only(new SecondaryDb());
+    read_only->marked_ = fs::exists(store_dir / kMarkerFileName);
     try {
       read_only->open_families(store_dir, /*up_to_damage=*/true);
     } catch (const Error&) {
@@ -175,6 +183,10 @@ void SecondaryDb::check_format_marker(const fs::path& store_dir) {
   const rocksdb::Status got =
       db_->Get(rocksdb::ReadOptions(), families_.at(rocksdb::kDefaultColumnFamilyName),
                std::string(kFormatMarkerKey), &marker);
+  if (got.IsNotFound() && marked_)
+    throw Corruption(what + ": the store is damaged: " + kMarkerFileName +
+                     " marks it as a store, but its format key is gone with the data that "
+                     "held it; regionkv-repair " + store_dir.string() + " recovers what is left");
   if (got.IsNotFound())
     not_a_store(store_dir, "a RocksDB database without the regionkv format marker");
   check_status(got, what);

@@ -68,6 +68,8 @@ class SecondaryDb {
   void check_format_marker(const std::filesystem::path& store_dir);
 
   std::filesystem::path store_dir_;
+  // The directory holds the marker file: a missing format key is damage.
+  bool marked_ = false;
   std::filesystem::path scratch_dir_;  // removed after db_ is closed
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*> families_;

@@ -106,15 +106,12 @@ void check_marker_file(const fs::path& dir) {
 
 }  // namespace
 
-StoreDirectory classify_store_directory(const fs::path& dir, bool create_if_missing) {
+StoreDirectory classify_store_directory(const fs::path& dir) {
   std::error_code ec;
   const fs::file_status status = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) refuse(dir, ec.message());
-  if (!fs::exists(status)) {
-    if (!create_if_missing) refuse(dir, "directory does not exist (create_if_missing is false)");
-    return {DirectoryKind::kMissing, std::nullopt};
-  }
-  if (!fs::is_directory(status)) refuse(dir, "not a directory");
+  if (!fs::exists(status)) return {DirectoryKind::kMissing};
+  if (!fs::is_directory(status)) return {DirectoryKind::kNotADirectory};
 
   bool has_current = false, has_marker = false, has_data = false;
   std::string foreign_file;
@@ -132,21 +129,18 @@ StoreDirectory classify_store_directory(const fs::path& dir, bool create_if_miss
 
   if (has_current) {
     const std::string damage = current_file_damage(dir);
-    if (!damage.empty()) {
-      if (!has_marker && !has_data)
-        refuse(dir, "not a regionkv store (" + damage + ", and it holds no data)");
-      refuse_damaged_store(dir, damage);
-    }
+    if (!damage.empty() && !has_marker && !has_data)
+      return {DirectoryKind::kOtherFiles, status.permissions(), damage + ", and it holds no data"};
+    if (!damage.empty()) refuse_damaged_store(dir, damage);
     return {has_marker ? DirectoryKind::kStore : DirectoryKind::kUnmarkedDatabase,
             status.permissions()};
   }
   if (has_data)
     refuse_damaged_store(dir, "CURRENT (the file naming the store's MANIFEST) is missing, "
-                        "while the store's files are there");
+                              "while the store's files are there");
   if (!foreign_file.empty())
-    refuse(dir, "not a regionkv store (the directory holds other files, such as " +
-                    foreign_file + ")");
-  if (!create_if_missing) refuse(dir, "no store in the directory (create_if_missing is false)");
+    return {DirectoryKind::kOtherFiles, status.permissions(),
+            "the directory holds other files, such as " + foreign_file};
   return {DirectoryKind::kNew, status.permissions()};
 }
 

@@ -32,7 +32,9 @@ inline constexpr char kMarkerFileName[] = "REGIONKV-STORE";
 inline constexpr char kMarkerFileText[] = "regionkv store format 1\n";
 
 enum class DirectoryKind {
-  kMissing,           // no directory: create it (create_if_missing)
+  kMissing,           // no directory
+  kNotADirectory,     // a file, or something else
+  kOtherFiles,        // files that are not a store's (StoreDirectory::other_files says)
   kNew,               // empty, or a creation that never finished
   kStore,             // a regionkv store (marker file and a sound CURRENT)
   kUnmarkedDatabase,  // a RocksDB database without the marker file
@@ -41,14 +43,14 @@ enum class DirectoryKind {
 struct StoreDirectory {
   DirectoryKind kind = DirectoryKind::kMissing;
   std::optional<std::filesystem::perms> permissions;  // of an existing directory
+  std::string other_files;  // kOtherFiles: what makes it no store
 };
 
-// Reads `dir` and says what it is; writes nothing. Throws StorageError (not
-// a directory, unreadable, other files, no store while create_if_missing is
-// false, an unsupported format) or Corruption (a damaged store: what is
-// damaged and how to repair it).
-StoreDirectory classify_store_directory(const std::filesystem::path& dir,
-                                        bool create_if_missing);
+// Reads `dir` and says what it is; writes nothing. Throws StorageError (the
+// directory or a file regionkv reads cannot be read; an unsupported format)
+// or Corruption (a damaged store: what is damaged and how to repair it).
+// Store::open and regionkv-dump both decide by it.
+StoreDirectory classify_store_directory(const std::filesystem::path& dir);
 
 // For kUnmarkedDatabase, with the store's lock held: opens the database read
 // only and checks the format marker key an earlier release wrote. Returns
