@@ -46,10 +46,14 @@ struct ServerAddress {
   std::string host;
   std::uint16_t port = kDefaultPort;
 
-  // "host:port", IPv6 hosts in brackets: how errors name a server.
+  // "host:port", IPv6 hosts in brackets: the server's name in statistics
+  // and as a key of the client's pools.
   std::string to_string() const;
   friend bool operator==(const ServerAddress&, const ServerAddress&) = default;
 };
+
+// "redis server host:port", how errors name a server (a long host cut).
+std::string describe_server(const ServerAddress& server);
 
 struct Credentials {
   std::string user;      // empty: the default user (AUTH password)
