@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 
 #include "tests/redis/live_redis.h"
+#include "tests/support/failing_calls.h"
 #include "tests/support/fake_server.h"
 #include "tests/support/seed_fixtures.h"
 
@@ -25,23 +25,6 @@ constexpr milliseconds kLongestCall = kIoTimeout + milliseconds(2000);
 // A bulk string of a megabyte, a reply no dripping server finishes.
 const char* const kHugeBulk = "$1000000\r\n";
 
-struct Outcome {
-  milliseconds took{0};
-  std::string error = "(no StorageError)";
-};
-
-Outcome outcome_of(const std::function<void()>& call) {
-  Outcome outcome;
-  const auto start = std::chrono::steady_clock::now();
-  try {
-    call();
-  } catch (const StorageError& error) {
-    outcome.error = error.what();
-  }
-  outcome.took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
-  return outcome;
-}
-
 class NotRedis : public ::testing::Test {
  protected:
   Region& region_on(const FakeServer& server) {
@@ -51,31 +34,14 @@ class NotRedis : public ::testing::Test {
                                          {"pool_size", "2"}});
   }
 
-  // Each call of a region fails within kLongestCall, naming the server.
-  void expect_every_call_fails_in_time(const FakeServer& server, Region& region) {
-    const std::vector<std::pair<std::string, std::function<void()>>> calls = {
-        {"find", [&] { region.find("k"); }},
-        {"get", [&] { region.get("k"); }},
-        {"get_multi", [&] { region.get_multi({"k", "l"}); }},
-        {"set", [&] { region.set("k", "v"); }},
-        {"get_lock", [&] { region.get_lock("k"); }},
-    };
-    for (const auto& [name, call] : calls) {
-      const Outcome outcome = outcome_of(call);
-      RecordProperty(name + "_ms", static_cast<int>(outcome.took.count()));
-      EXPECT_LT(outcome.took, kLongestCall) << name;
-      EXPECT_TRUE(mentions(outcome.error, server.address())) << name << ": " << outcome.error;
-    }
-  }
-
   RedisRegionClient client_;
 };
 
 TEST_F(NotRedis, ADrippedAnswerFailsEveryCallWithinTheIoTimeout) {
   FakeServer server(FakeServer::drip(kHugeBulk));
   Region& region = region_on(server);
-  expect_every_call_fails_in_time(server, region);
-  const Outcome outcome = outcome_of([&] { region.find("k"); });
+  expect_every_call_fails_within(region, kLongestCall, server.address());
+  const CallOutcome outcome = outcome_of([&] { region.find("k"); });
   EXPECT_GE(outcome.took, kIoTimeout - milliseconds(50)) << "it waited for the io timeout";
   EXPECT_TRUE(mentions(outcome.error, "not complete within 500 ms (io_timeout_ms)"))
       << outcome.error;
@@ -84,7 +50,7 @@ TEST_F(NotRedis, ADrippedAnswerFailsEveryCallWithinTheIoTimeout) {
 TEST_F(NotRedis, ASilentServerFailsEveryCallWithinTheIoTimeout) {
   FakeServer server(FakeServer::silent());
   Region& region = region_on(server);
-  expect_every_call_fails_in_time(server, region);
+  expect_every_call_fails_within(region, kLongestCall, server.address());
   EXPECT_TRUE(mentions(outcome_of([&] { region.find("k"); }).error,
                        "no answer within 500 ms (io_timeout_ms)"));
 }
@@ -92,7 +58,7 @@ TEST_F(NotRedis, ASilentServerFailsEveryCallWithinTheIoTimeout) {
 TEST_F(NotRedis, AnAnswerThatIsNotRedisFailsEveryCallAndNoReadIsAMiss) {
   FakeServer server(FakeServer::garbage("HTTP/1.1 400 Bad Request\r\n\r\n"));
   Region& region = region_on(server);
-  expect_every_call_fails_in_time(server, region);
+  expect_every_call_fails_within(region, kLongestCall, server.address());
   EXPECT_THROW(region.find("k"), StorageError);
   EXPECT_THROW(region.get("k"), StorageError);
   EXPECT_THROW(region.get_multi({"k"}), StorageError);

@@ -1,0 +1,31 @@
+// What tests of broken servers check of every call of a region: that it
+// throws StorageError naming the server, and how soon.
+#ifndef REGIONKV_TESTS_SUPPORT_FAILING_CALLS_H_
+#define REGIONKV_TESTS_SUPPORT_FAILING_CALLS_H_
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "regionkv/regionkv.h"
+
+namespace regionkv::testing {
+
+struct CallOutcome {
+  std::chrono::milliseconds took{0};
+  std::string error = "(no StorageError)";  // the StorageError's message
+};
+
+// Runs `call`: how long it took and what StorageError it threw. Other
+// exceptions pass through.
+CallOutcome outcome_of(const std::function<void()>& call);
+
+// Calls find, get, get_multi, set and get_lock on `region` once each, and
+// expects each to throw a StorageError that names `server` within
+// `longest`. Records each call's time as the test property "<call>_ms".
+void expect_every_call_fails_within(Region& region, std::chrono::milliseconds longest,
+                                    const std::string& server);
+
+}  // namespace regionkv::testing
+
+#endif  // REGIONKV_TESTS_SUPPORT_FAILING_CALLS_H_
