@@ -22,7 +22,8 @@ CallOutcome outcome_of(const std::function<void()>& call);
 
 // Calls find, get, get_multi, set and get_lock on `region` once each, and
 // expects each to throw a StorageError that names `server` within
-// `longest`. Records each call's time as the test property "<call>_ms".
+// `longest`: a read that finds nothing (or throws NotFound) fails the
+// expectation. Records each call's time as the test property "<call>_ms".
 void expect_every_call_fails_within(Region& region, std::chrono::milliseconds longest,
                                     const std::string& server);
 
