@@ -37,4 +37,12 @@ void expect_every_call_fails_within(Region& region, std::chrono::milliseconds lo
   }
 }
 
+void expect_a_timed_out_connection_is_not_used_again(Region& region, const FakeServer& server) {
+  const int before = server.connections();
+  EXPECT_THROW(region.find("k"), StorageError);
+  EXPECT_EQ(server.connections(), before + 1);
+  EXPECT_THROW(region.find("k"), StorageError);
+  EXPECT_EQ(server.connections(), before + 2);
+}
+
 }  // namespace regionkv::testing

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "regionkv/regionkv.h"
+#include "tests/support/fake_server.h"
 
 namespace regionkv::testing {
 
@@ -26,6 +27,12 @@ CallOutcome outcome_of(const std::function<void()>& call);
 // expectation. Records each call's time as the test property "<call>_ms".
 void expect_every_call_fails_within(Region& region, std::chrono::milliseconds longest,
                                     const std::string& server);
+
+// A connection whose call timed out may still receive the rest of that
+// answer. Makes two finds on `region`, whose server is `server` (one that
+// drips its answers or is silent), and expects each to fail and to have
+// opened a connection of its own: the second never reads the first's.
+void expect_a_timed_out_connection_is_not_used_again(Region& region, const FakeServer& server);
 
 }  // namespace regionkv::testing
 

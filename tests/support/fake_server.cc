@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Connection {
   int fd = -1;
+  bool answered_first = false;  // kDrip: sent first_answer
   // Dripping: when the first byte went, the next byte to send (of the
   // answer, then 'x' forever) and when.
   std::optional<Clock::time_point> dripping_since;
@@ -108,6 +109,13 @@ void FakeServer::serve() {
         [[maybe_unused]] const ssize_t sent = ::send(connection.fd, script_.answer.data(),
                                                      script_.answer.size(), MSG_NOSIGNAL);
       } else if (script_.behavior == Behavior::kDrip && !connection.dripping_since) {
+        if (!script_.first_answer.empty() && !connection.answered_first) {
+          connection.answered_first = true;
+          [[maybe_unused]] const ssize_t sent =
+              ::send(connection.fd, script_.first_answer.data(), script_.first_answer.size(),
+                     MSG_NOSIGNAL);
+          continue;
+        }
         connection.dripping_since = Clock::now();
         connection.next_byte = Clock::now();
       }

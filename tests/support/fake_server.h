@@ -20,13 +20,17 @@ class FakeServer {
   enum class Behavior {
     kSilent,   // reads every request and never answers
     kGarbage,  // answers whatever arrives with `answer`, at once
-    kDrip,     // answers a connection's first request with `answer`, one byte
-               // every `interval`, then 'x' bytes at that pace
+    kDrip,     // answers a connection's first request (or its second, after
+               // `first_answer`) with `answer`, one byte every `interval`,
+               // then 'x' bytes at that pace
   };
 
   struct Script {
     Behavior behavior = Behavior::kSilent;
     std::string answer;
+    // kDrip: if not empty, sent at once in answer to a connection's first
+    // request, and the drip answers its second.
+    std::string first_answer;
     std::chrono::milliseconds interval{300};
     // A dripping connection is closed this long after its first byte: a
     // client that does not bound its calls then fails a test slowly
@@ -36,7 +40,9 @@ class FakeServer {
 
   static Script silent() { return {Behavior::kSilent, {}}; }
   static Script garbage(std::string answer) { return {Behavior::kGarbage, std::move(answer)}; }
-  static Script drip(std::string answer) { return {Behavior::kDrip, std::move(answer)}; }
+  static Script drip(std::string answer, std::string first_answer = {}) {
+    return {Behavior::kDrip, std::move(answer), std::move(first_answer)};
+  }
 
   // Listens at once. Throws std::runtime_error if it cannot.
   explicit FakeServer(Script script);

@@ -53,6 +53,11 @@ std::string last_error(memcached_st* client) {
 // Why a call on `client` failed with `rc`. libmemcached's detail may echo
 // what the server answered, so it is cut.
 std::string failure(const ClientPool::Borrowed& client, memcached_return_t rc) {
+  if (rc == MEMCACHED_TIMEOUT && client.past_deadline())
+    return "no complete answer within " + std::to_string(client.budget().count()) +
+           (client.opened_connections() ? " ms (io_timeout_ms, and connect_timeout_ms for each "
+                                          "connection the call opened)"
+                                        : " ms (io_timeout_ms)");
   return std::string(memcached_strerror(nullptr, rc)) + " (" + printable(last_error(client.get())) +
          ")";
 }
@@ -230,7 +235,7 @@ std::vector<std::optional<std::string>> LibmemcachedDriver::get_multi(
     const std::vector<std::string>& keys) {
   std::vector<std::optional<std::string>> values(keys.size());
   if (keys.empty()) return values;
-  auto client = pool_.borrow();
+  auto client = pool_.borrow(keys);
   std::unordered_map<std::string, std::string> found = fetch_many(client, keys);
   client.tally().answered(client.get(), keys);
   // libmemcached's mget skips a server it cannot connect to and still
@@ -284,7 +289,7 @@ bool LibmemcachedDriver::erase(std::string_view key) {
 
 std::uint64_t LibmemcachedDriver::increment(std::string_view key, std::uint64_t delta,
                                             std::uint64_t initial) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow(key);
   Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }
@@ -293,7 +298,7 @@ std::uint64_t LibmemcachedDriver::increment_with_affinity(std::string_view key,
                                                           std::uint64_t delta,
                                                           std::uint64_t initial,
                                                           std::string_view affinity_key) {
-  auto client = pool_.borrow_for(affinity_key);
+  auto client = pool_.borrow_for(affinity_key, key);
   Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }
