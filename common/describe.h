@@ -14,6 +14,13 @@ inline std::string describe_key(std::string_view region_name, std::string_view r
   return "region '" + std::string(region_name) + "', key '" + printable(raw_key) + "'";
 }
 
+// "redis server 127.0.0.1:6379": a server as messages name it, `kind` the
+// store. The address comes from configuration, so it is cut as printable()
+// cuts (a mistaken url may be a megabyte long).
+inline std::string describe_server(std::string_view kind, std::string_view address) {
+  return std::string(kind) + " server " + printable(address);
+}
+
 }  // namespace regionkv::common
 
 #endif  // REGIONKV_COMMON_DESCRIBE_H_

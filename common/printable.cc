@@ -52,7 +52,7 @@ std::string printable(std::string_view bytes, std::size_t max_bytes) {
       out.push_back(kHex[c & 0x0f]);
     }
   }
-  if (shown < bytes.size()) out += "...";
+  if (shown < bytes.size()) out += "... (" + std::to_string(bytes.size()) + " bytes)";
   return out;
 }
 
@@ -89,13 +89,10 @@ std::string preview(std::string_view bytes, std::size_t max_bytes) {
       else out.append(bytes.substr(shown, length));
       shown += length;
     }
-    if (shown < bytes.size()) out += "...";
-  } else {
-    out = printable(bytes, max_bytes);
-    shown = bytes.size() < max_bytes ? bytes.size() : max_bytes;
+    if (shown < bytes.size()) out += "... (" + std::to_string(bytes.size()) + " bytes)";
+    return out;
   }
-  if (shown < bytes.size()) out += " (" + std::to_string(bytes.size()) + " bytes)";
-  return out;
+  return printable(bytes, max_bytes);
 }
 
 std::string base64(std::string_view bytes) {

@@ -14,9 +14,20 @@
 //                        Default: "127.0.0.1:11211".
 //   "memcached_backend"  the client driver, by registered name.
 //                        Default: "libmemcached".
-//   "connect_timeout_ms" how long to wait for a connection.   Default: 1000.
-//   "io_timeout_ms"      how long to wait for any one reply.   Default: 1000.
-//                        No call waits on a server for longer than these.
+//   "connect_timeout_ms" how long a connect may take.         Default: 1000.
+//   "io_timeout_ms"      how long one request to the servers may take in
+//                        all, from its start: sending it and reading every
+//                        byte of the answer, however slowly it comes; no
+//                        single wait is longer. A request that must first
+//                        open a connection may take connect_timeout_ms more
+//                        for each it opens. libmemcached bounds only each
+//                        wait, so a watchdog thread per region ends a
+//                        request that runs over, at most io_timeout_ms / 8
+//                        late on a machine that runs it on time. A read or
+//                        write is one request (set_multi and erase_multi one
+//                        per key), a lock step one or two. A request that
+//                        moves much data needs a timeout long enough for
+//                        it.                                  Default: 1000.
 //   "protocol"           "ascii" (the default) or "binary". The ASCII
 //                        protocol is faster with libmemcached but its keys may
 //                        not contain spaces or control characters, which only
@@ -35,9 +46,12 @@
 //   lock record while its holder still works under it.
 // - set_multi and erase_multi are not atomic: a failure part way leaves the
 //   items before it written.
-// - A server that is down or does not answer within the timeouts makes calls
-//   on its keys throw StorageError naming it; the other servers keep serving
-//   theirs. Keys are not moved to the surviving servers.
+// - A server that is down, does not answer within the timeouts, or answers
+//   something that is not memcached's protocol makes calls on its keys throw
+//   StorageError naming it (a read never takes it for a miss); the other
+//   servers keep serving theirs. Keys are not moved to the surviving
+//   servers. A client that failed is freed, never used again with part of an
+//   answer in flight.
 //
 // Locks: the record "_lock" + mangled key is created with memcached "add"
 // (so exactly one caller gets it) and expires on the server when its lease
@@ -89,8 +103,10 @@ enum class CasResult {
 
 // The client a MemcachedBackend talks to: one memcached pool, keys as sent
 // on the wire. Implementations must be thread-safe. Server failures throw
-// StorageError naming the server; a value the server refuses as too large
-// throws std::invalid_argument.
+// StorageError naming the server, an answer that is not the protocol's
+// included (never a miss); a value the server refuses as too large throws
+// std::invalid_argument. Each call should end within the region's
+// io_timeout_ms (and connect_timeout_ms per connection it opens).
 class MemcachedDriver {
  public:
   virtual ~MemcachedDriver() = default;

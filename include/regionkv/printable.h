@@ -8,9 +8,14 @@
 
 namespace regionkv {
 
+// The most of a key, URL or server answer that a message echoes.
+inline constexpr std::size_t kEchoedBytes = 200;
+
 // Printable ASCII as is; backslash, quote and other bytes escaped (\\, \',
-// \n, \xNN). Cut after `max_bytes` input bytes with "...".
-std::string printable(std::string_view bytes, std::size_t max_bytes = 256);
+// \n, \xNN). Input longer than `max_bytes` is cut there and followed by
+// "... (N bytes)", N the full length, as preview() does: what every message
+// that echoes input (keys, URLs, server answers) renders it with.
+std::string printable(std::string_view bytes, std::size_t max_bytes = kEchoedBytes);
 
 // True if `bytes` is valid UTF-8 without control characters other than
 // tab and newline.

@@ -17,9 +17,18 @@
 //                        Cluster: Cluster mode. The url then gives only the
 //                        credentials (a cluster has database 0 only).
 //                        Default: absent (standalone mode).
-//   "connect_timeout_ms" how long to wait for a connection.   Default: 1000.
-//   "io_timeout_ms"      how long to wait for any one reply, and for a free
-//                        pooled connection.                  Default: 1000.
+//   "connect_timeout_ms" how long a TCP connect may take.     Default: 1000.
+//   "io_timeout_ms"      how long one request to the servers may take in
+//                        all, from its start: waiting for a free pooled
+//                        connection, logging a new one in, sending the
+//                        command and reading every byte of the answer,
+//                        however slowly it comes (redirections, a script
+//                        reload and -TRYAGAIN waits included). TCP connects
+//                        are bounded apart and not counted. Every data call
+//                        and lock step is one request; a release that finds
+//                        its record gone is two. A request that moves much
+//                        data (a large value, a long get_multi) needs a
+//                        timeout long enough for it.          Default: 1000.
 //   "pool_size"          connections per server. Default: twice the hardware
 //                        threads, at least 4. Every region of the process
 //                        configured with the same url, cluster, timeouts and
@@ -40,9 +49,12 @@
 //   atomic in standalone mode (one script, one DEL); in Cluster mode atomic
 //   for the keys of each slot, not across slots (a failure part way leaves
 //   earlier slots written). get_multi reads each slot at one instant.
-// - A server that is down or does not answer within the timeouts makes the
-//   call throw StorageError naming the region, the server and the command.
-//   A Cluster slot move (MOVED, ASK, TRYAGAIN) is followed.
+// - A server that is down, does not answer within the timeouts, or answers
+//   something that is not Redis' protocol makes the call throw StorageError
+//   naming the region, the server and the command; a read never takes a
+//   broken server for a miss. The connection is closed, never used again
+//   with part of an answer in flight. A Cluster slot move (MOVED, ASK,
+//   TRYAGAIN) is followed.
 // - Keys are limited so that the Redis key (the region's prefix, a bucket
 //   tag and the stored key: redis_key()) stays within 64 KiB.
 //

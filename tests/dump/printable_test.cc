@@ -39,6 +39,19 @@ TEST(PreviewTest, LongBinaryIsCutWithItsFullLength) {
   EXPECT_EQ(preview(std::string(100, '\x01'), 2), "\\x01\\x01... (100 bytes)");
 }
 
+TEST(PrintableTest, EscapesQuotesBackslashesAndControlBytes) {
+  EXPECT_EQ(printable(std::string("a'b\\c\n\x01", 7)), "a\\'b\\\\c\\n\\x01");
+}
+
+// What messages echo of a key, a URL or a server's answer: never more than
+// kEchoedBytes of it, with its full length.
+TEST(PrintableTest, LongInputIsCutWithItsFullLength) {
+  EXPECT_EQ(printable("abcdefghij", 4), "abcd... (10 bytes)");
+  EXPECT_EQ(printable("abcd", 4), "abcd");
+  const std::string megabyte(1 << 20, 'x');
+  EXPECT_EQ(printable(megabyte), std::string(kEchoedBytes, 'x') + "... (1048576 bytes)");
+}
+
 TEST(Base64Test, EncodesRfc4648TestVectors) {
   EXPECT_EQ(base64(""), "");
   EXPECT_EQ(base64("f"), "Zg==");

@@ -40,6 +40,20 @@ TEST(LibmemcachedOptions, MalformedUrlsAreInvalidArguments) {
   }
 }
 
+// A mistaken url may be megabytes long: messages echo at most kEchoedBytes
+// of it, with its length.
+TEST(LibmemcachedOptions, AHugeUrlIsCutInTheMessagesThatEchoIt) {
+  const std::string server(1 << 20, 'h');
+  try {
+    parse_server_list(server + ":1," + server + ":1");
+    FAIL() << "a server listed twice was taken";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_LT(std::string(error.what()).size(), 600u);
+    EXPECT_NE(std::string(error.what()).find("(2097157 bytes)"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(LibmemcachedOptions, ReadsTimeoutsAndProtocolAndIgnoresOtherArguments) {
   const LibmemcachedOptions options = parse_libmemcached_options({{"connect_timeout_ms", "250"},
                                                                   {"io_timeout_ms", "75"},

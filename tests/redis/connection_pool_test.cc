@@ -17,6 +17,15 @@ using redis::Command;
 using redis::ConnectionPool;
 using std::chrono::milliseconds;
 
+// A call's deadline, as options_for() sets io_timeout: 300 ms from now.
+common::Deadline a_call() { return common::Deadline(milliseconds(300)); }
+
+// One call on a connection of `pool`: borrowed and used under one deadline.
+redis::Reply run_on(ConnectionPool& pool, const Command& command) {
+  common::Deadline deadline = a_call();
+  return pool.borrow(deadline)->run(command, deadline);
+}
+
 class RedisConnectionPool : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,7 +46,7 @@ TEST_F(RedisConnectionPool, ManyThreadsShareAtMostPoolSizeConnections) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 12; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < 100; ++i) pool.borrow()->run(Command("INCR").arg("n"));
+      for (int i = 0; i < 100; ++i) run_on(pool, Command("INCR").arg("n"));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -51,9 +60,10 @@ TEST_F(RedisConnectionPool, ManyThreadsShareAtMostPoolSizeConnections) {
 TEST_F(RedisConnectionPool, ABorrowerWaitsForAConnectionToComeBack) {
   ConnectionPool pool = make_pool(1);
   std::atomic<bool> borrowed{false};
-  std::optional<ConnectionPool::Lease> held(pool.borrow());
+  common::Deadline holding = a_call();
+  std::optional<ConnectionPool::Lease> held(pool.borrow(holding));
   std::thread waiter([&] {
-    pool.borrow()->run(Command("PING"));
+    run_on(pool, Command("PING"));
     borrowed = true;
   });
   std::this_thread::sleep_for(milliseconds(50));
@@ -65,10 +75,12 @@ TEST_F(RedisConnectionPool, ABorrowerWaitsForAConnectionToComeBack) {
 
 TEST_F(RedisConnectionPool, AnExhaustedPoolFailsAfterTheIoTimeoutNamingTheServer) {
   ConnectionPool pool = make_pool(1);
-  const ConnectionPool::Lease held = pool.borrow();
+  common::Deadline holding = a_call();
+  const ConnectionPool::Lease held = pool.borrow(holding);
   const auto start = std::chrono::steady_clock::now();
   try {
-    pool.borrow();
+    common::Deadline waiting = a_call();
+    pool.borrow(waiting);
     FAIL() << "a second connection was handed out";
   } catch (const StorageError& error) {
     EXPECT_TRUE(mentions(error.what(), server_->address())) << error.what();
@@ -80,28 +92,29 @@ TEST_F(RedisConnectionPool, AnExhaustedPoolFailsAfterTheIoTimeoutNamingTheServer
 TEST_F(RedisConnectionPool, ABrokenConnectionIsReplacedByAFreshOne) {
   ConnectionPool pool = make_pool(1);
   server_->pause();
-  EXPECT_THROW(pool.borrow()->run(Command("PING")), StorageError);
+  EXPECT_THROW(run_on(pool, Command("PING")), StorageError);
   server_->resume();
   EXPECT_EQ(pool.open_connections(), 0u);
-  EXPECT_EQ(redis::reply_text(*pool.borrow()->run(Command("PING"))), "PONG");
+  EXPECT_EQ(redis::reply_text(*run_on(pool, Command("PING"))), "PONG");
 }
 
 TEST_F(RedisConnectionPool, AfterAServerRestartTheNextCallSucceeds) {
   ConnectionPool pool = make_pool(2);
-  pool.borrow()->run(Command("PING"));
+  run_on(pool, Command("PING"));
   server_->kill();
   server_->restart();
-  EXPECT_EQ(redis::reply_text(*pool.borrow()->run(Command("PING"))), "PONG");
+  EXPECT_EQ(redis::reply_text(*run_on(pool, Command("PING"))), "PONG");
 }
 
 TEST_F(RedisConnectionPool, ConnectingIsLazyAndAFailedConnectFreesItsPlace) {
   ConnectionPool pool = make_pool(1);
   EXPECT_EQ(pool.open_connections(), 0u);
   server_->kill();
-  EXPECT_THROW(pool.borrow(), StorageError);
+  common::Deadline deadline = a_call();
+  EXPECT_THROW(pool.borrow(deadline), StorageError);
   EXPECT_EQ(pool.open_connections(), 0u);
   server_->restart();
-  EXPECT_NO_THROW(pool.borrow()->run(Command("PING")));
+  EXPECT_NO_THROW(run_on(pool, Command("PING")));
 }
 
 }  // namespace

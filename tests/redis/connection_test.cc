@@ -30,6 +30,9 @@ std::string message_of(const std::function<void()>& call) {
   return "(no StorageError)";
 }
 
+// A call's deadline, as options_for() sets io_timeout: 300 ms from now.
+common::Deadline a_call() { return common::Deadline(milliseconds(300)); }
+
 milliseconds time_of(const std::function<void()>& call) {
   const auto start = std::chrono::steady_clock::now();
   call();
@@ -40,25 +43,32 @@ class RedisConnection : public ::testing::Test {
  protected:
   void SetUp() override { REGIONKV_REQUIRE_REDIS(); }
 
+  // Opens a connection as a call does, with the call's deadline.
+  Connection connect(const redis::ServerAddress& address,
+                     const redis::ConnectionSettings& settings) {
+    common::Deadline deadline(settings.io_timeout);
+    return Connection(address, settings, calls_, deadline);
+  }
+
   redis::ServerCalls calls_{"the server"};
 };
 
 TEST_F(RedisConnection, RunsCommandsWithBinaryKeysAndValues) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
+  Connection connection = connect(address_of(server), connection_settings(options_for(server)));
   const std::string key("k\0\r\n y", 6);
   const std::string value("v\0\xff\r\n", 5);
-  connection.run(Command("SET").arg(key).arg(value));
-  const auto reply = connection.run(Command("GET").arg(key));
+  connection.run(Command("SET").arg(key).arg(value), a_call());
+  const auto reply = connection.run(Command("GET").arg(key), a_call());
   EXPECT_EQ(reply_text(*reply), value);
 }
 
 TEST_F(RedisConnection, PipelinedCommandsAnswerInOrder) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
+  Connection connection = connect(address_of(server), connection_settings(options_for(server)));
   const Command incr = std::move(Command("INCR").arg("n"));
   const std::vector<const Command*> three = {&incr, &incr, &incr};
-  const auto replies = connection.exchange(three);
+  const auto replies = connection.exchange(three, a_call());
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_EQ(replies[0]->integer, 1);
   EXPECT_EQ(replies[2]->integer, 3);
@@ -66,8 +76,8 @@ TEST_F(RedisConnection, PipelinedCommandsAnswerInOrder) {
 
 TEST_F(RedisConnection, LogsInWithThePassword) {
   RedisServer server({.password = "s3cret"});
-  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
-  EXPECT_EQ(reply_text(*connection.run(Command("PING"))), "PONG");
+  Connection connection = connect(address_of(server), connection_settings(options_for(server)));
+  EXPECT_EQ(reply_text(*connection.run(Command("PING"), a_call())), "PONG");
 }
 
 TEST_F(RedisConnection, AWrongPasswordIsAStorageErrorNamingTheServer) {
@@ -75,7 +85,7 @@ TEST_F(RedisConnection, AWrongPasswordIsAStorageErrorNamingTheServer) {
   auto settings = connection_settings(options_for(server));
   settings.credentials.password = "wrong";
   const std::string message =
-      message_of([&] { Connection connection(address_of(server), settings, calls_); });
+      message_of([&] { Connection connection = connect(address_of(server), settings); });
   EXPECT_TRUE(mentions(message, server.address())) << message;
   EXPECT_TRUE(mentions(message, "AUTH failed")) << message;
   EXPECT_TRUE(mentions(message, "WRONGPASS")) << message;
@@ -85,8 +95,8 @@ TEST_F(RedisConnection, NoPasswordForAServerRequiringOneFailsTheFirstCommand) {
   RedisServer server({.password = "s3cret"});
   auto settings = connection_settings(options_for(server));
   settings.credentials = {};
-  Connection connection(address_of(server), settings, calls_);
-  const auto reply = connection.run(Command("GET").arg("k"));
+  Connection connection = connect(address_of(server), settings);
+  const auto reply = connection.run(Command("GET").arg("k"), a_call());
   EXPECT_TRUE(redis::is_error_code(*reply, "NOAUTH")) << reply_text(*reply);
 }
 
@@ -95,29 +105,30 @@ TEST_F(RedisConnection, LogsInAsAnAclUser) {
   server.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "+@all"});
   auto settings = connection_settings(options_for(server));
   settings.credentials = {"alice", "alicepw"};
-  Connection connection(address_of(server), settings, calls_);
-  EXPECT_EQ(reply_text(*connection.run(Command("ACL").arg("WHOAMI"))), "alice");
+  Connection connection = connect(address_of(server), settings);
+  EXPECT_EQ(reply_text(*connection.run(Command("ACL").arg("WHOAMI"), a_call())), "alice");
 
   settings.credentials.password = "not-alices";
   EXPECT_TRUE(
-      mentions(message_of([&] { Connection refused(address_of(server), settings, calls_); }),
+      mentions(message_of([&] { Connection refused = connect(address_of(server), settings); }),
                "AUTH failed"));
 }
 
 TEST_F(RedisConnection, SelectsTheUrlsDatabase) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server, 5)), calls_);
-  connection.run(Command("SET").arg("in-five").arg("v"));
+  Connection connection = connect(address_of(server), connection_settings(options_for(server, 5)));
+  connection.run(Command("SET").arg("in-five").arg("v"), a_call());
   EXPECT_EQ(server.command({"EXISTS", "in-five"}), "0");
   EXPECT_EQ(server.command({"SELECT", "5"}), "OK");
-  Connection other(address_of(server), connection_settings(options_for(server, 5)), calls_);
-  EXPECT_EQ(reply_text(*other.run(Command("GET").arg("in-five"))), "v");
+  Connection other = connect(address_of(server), connection_settings(options_for(server, 5)));
+  EXPECT_EQ(reply_text(*other.run(Command("GET").arg("in-five"), a_call())), "v");
 }
 
 TEST_F(RedisConnection, ADatabaseTheServerLacksIsAStorageError) {
   RedisServer server;
   const std::string message = message_of([&] {
-    Connection connection(address_of(server), connection_settings(options_for(server, 99)), calls_);
+    Connection connection =
+        connect(address_of(server), connection_settings(options_for(server, 99)));
   });
   EXPECT_TRUE(mentions(message, "SELECT failed")) << message;
 }
@@ -129,7 +140,7 @@ TEST_F(RedisConnection, AServerThatIsDownFailsAtOnceNamingIt) {
   server.reset();
   std::string message;
   EXPECT_LT(
-      time_of([&] { message = message_of([&] { Connection c(address, settings, calls_); }); }),
+      time_of([&] { message = message_of([&] { Connection c = connect(address, settings); }); }),
       milliseconds(250));
   EXPECT_TRUE(mentions(message, address.to_string())) << message;
   EXPECT_TRUE(mentions(message, "connect failed")) << message;
@@ -138,11 +149,11 @@ TEST_F(RedisConnection, AServerThatIsDownFailsAtOnceNamingIt) {
 TEST_F(RedisConnection, AHungServerFailsWithinTheIoTimeoutNamingIt) {
   RedisServer server;
   const auto settings = connection_settings(options_for(server));  // io_timeout 300 ms
-  Connection connection(address_of(server), settings, calls_);
+  Connection connection = connect(address_of(server), settings);
   server.pause();
   std::string message;
   const milliseconds took =
-      time_of([&] { message = message_of([&] { connection.run(Command("PING")); }); });
+      time_of([&] { message = message_of([&] { connection.run(Command("PING"), a_call()); }); });
   server.resume();
   EXPECT_GE(took, milliseconds(250));
   EXPECT_LT(took, milliseconds(1000));
@@ -155,17 +166,17 @@ TEST_F(RedisConnection, AHungServerFailsWithinTheIoTimeoutNamingIt) {
 // however many commands it pipelines.
 TEST_F(RedisConnection, CountsRoundTripsErrorsAndTimeouts) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
+  Connection connection = connect(address_of(server), connection_settings(options_for(server)));
   EXPECT_EQ(calls_.snapshot().round_trips, 1u);
   const Command ping("PING");
   const std::vector<const Command*> two = {&ping, &ping};
-  connection.exchange(two);
-  connection.run(ping);
+  connection.exchange(two, a_call());
+  connection.run(ping, a_call());
   EXPECT_EQ(calls_.snapshot().round_trips, 3u);
   EXPECT_EQ(calls_.snapshot().errors, 0u);
 
   server.pause();
-  EXPECT_THROW(connection.run(ping), redis::ServerTimeout);
+  EXPECT_THROW(connection.run(ping, a_call()), redis::ServerTimeout);
   server.resume();
   const ServerStats after = calls_.snapshot();
   EXPECT_EQ(after.server, "the server");
@@ -179,7 +190,7 @@ TEST_F(RedisConnection, ARefusedConnectIsAnErrorButNoTimeout) {
   const auto settings = connection_settings(options_for(*server));
   const auto address = address_of(*server);
   server.reset();
-  EXPECT_THROW(Connection(address, settings, calls_), StorageError);
+  EXPECT_THROW(connect(address, settings), StorageError);
   const ServerStats counted = calls_.snapshot();
   EXPECT_EQ(counted.round_trips, 1u);
   EXPECT_EQ(counted.errors, 1u);
@@ -192,7 +203,7 @@ TEST_F(RedisConnection, ConnectingToAHungServerFailsWithinTheIoTimeout) {
   server.pause();
   std::string message;
   const milliseconds took = time_of([&] {
-    message = message_of([&] { Connection connection(address_of(server), settings, calls_); });
+    message = message_of([&] { Connection connection = connect(address_of(server), settings); });
   });
   server.resume();
   EXPECT_LT(took, milliseconds(1000));
@@ -201,7 +212,7 @@ TEST_F(RedisConnection, ConnectingToAHungServerFailsWithinTheIoTimeout) {
 
 TEST_F(RedisConnection, AnIdleConnectionKnowsWhenTheServerClosedIt) {
   RedisServer server;
-  Connection connection(address_of(server), connection_settings(options_for(server)), calls_);
+  Connection connection = connect(address_of(server), connection_settings(options_for(server)));
   EXPECT_FALSE(connection.closed_by_server());
   server.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
   EXPECT_TRUE(eventually([&] { return connection.closed_by_server(); }));

@@ -220,9 +220,24 @@ TEST_F(OneRedisServer, StatisticsCountRoundTripsErrorsAndTimeouts) {
   EXPECT_EQ(after.timeouts - before.timeouts, 1u);
 }
 
-TEST_F(OneRedisServer, ManyThreadsOnRegionsConfiguredAlikeShareOnePool) {
+// Regions of a process configured alike share one client (shared_clients.h):
+// one pool, whose round trips both report and whose size bounds both
+// regions' connections together. Nothing here depends on how the threads are
+// scheduled: they may open anywhere from one to pool_size connections.
+TEST_F(OneRedisServer, RegionsConfiguredAlikeShareOnePool) {
   Region& first = region();
   Region& second = region();
+  const auto round_trips = [](Region& r) {
+    const std::vector<ServerStats> servers = r.stats().servers;
+    EXPECT_EQ(servers.size(), 1u);
+    return servers.empty() ? std::uint64_t{0} : servers.front().round_trips;
+  };
+  first.set("k", "v");  // connects
+  const std::uint64_t before = round_trips(first);
+  EXPECT_EQ(round_trips(second), before) << "one client, one set of figures";
+  second.find("k");
+  EXPECT_EQ(round_trips(first), before + 1) << "the second region's call, on the shared pool";
+
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
@@ -231,13 +246,17 @@ TEST_F(OneRedisServer, ManyThreadsOnRegionsConfiguredAlikeShareOnePool) {
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_LE(connections(), 4 + 1) << "pool_size 4, shared by both regions";
+  const long shared = connections();
+  EXPECT_LE(shared, 4 + 1) << "pool_size 4 for both regions, and CLIENT LIST's own";
 
+  const std::uint64_t shared_round_trips = round_trips(first);
   auto other_options = redis_args(*server_);
   other_options["io_timeout_ms"] = "400";
   Region& apart = client_.region(random_hex(), other_options);
   apart.set("k", "v");
-  EXPECT_EQ(connections(), 4 + 1 + 1) << "other options, another client";
+  EXPECT_EQ(connections(), shared + 1) << "other options: another client, its own connection";
+  EXPECT_EQ(round_trips(apart), 2u) << "its own figures: a connect and a SET";
+  EXPECT_EQ(round_trips(first), shared_round_trips);
 }
 
 class PasswordProtectedServer : public ::testing::Test {

@@ -88,7 +88,7 @@ TEST_F(StandaloneClient, AHungServerFailsEveryThreadsCallWithinTheTimeouts) {
   client_->run("k", Command("PING"));
   server_->pause();
   // Eight threads, four pooled connections: some wait for a connection
-  // first, and fail when none comes back within io_timeout (300 ms).
+  // first, and fail when none comes back within their io_timeout (300 ms).
   std::atomic<int> failed{0};
   std::atomic<long long> slowest_ms{0};
   std::vector<std::thread> threads;
@@ -111,8 +111,9 @@ TEST_F(StandaloneClient, AHungServerFailsEveryThreadsCallWithinTheTimeouts) {
   for (auto& thread : threads) thread.join();
   server_->resume();
   EXPECT_EQ(failed.load(), 8);
-  // A wait for a connection, then at most a connect and a read.
-  EXPECT_LT(slowest_ms.load(), 300 + 500 + 300 + 200);
+  // Each call within its io_timeout (the wait for a connection included), a
+  // connect (connect_timeout 500 ms) aside, and slack for a loaded machine.
+  EXPECT_LT(slowest_ms.load(), 300 + 500 + 500);
   EXPECT_NO_THROW(client_->run("k", Command("PING")));
 }
 

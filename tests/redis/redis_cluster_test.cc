@@ -14,6 +14,7 @@
 #include "regionkv/errors.h"
 #include "tests/redis/live_redis.h"
 #include "tests/redis/live_region.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
@@ -35,6 +36,14 @@ std::vector<std::string> lines(const std::string& text) {
 
 // Moves one slot from `source` to `target` by hand, in the steps
 // redis-cli --cluster reshard takes.
+// How many commands `node` has answered -TRYAGAIN (INFO errorstats).
+std::uint64_t try_agains(const RedisServer& node) {
+  const std::string stats = node.command({"INFO", "errorstats"});
+  const std::string field = "errorstat_TRYAGAIN:count=";
+  const auto at = stats.find(field);
+  return at == std::string::npos ? 0 : std::stoull(stats.substr(at + field.size()));
+}
+
 class SlotMigration {
  public:
   SlotMigration(RedisCluster& cluster, std::uint16_t slot, RedisServer& source, RedisServer& target)
@@ -223,8 +232,10 @@ TEST_F(ThreeMasters, ATryAgainDuringAMigrationIsRetriedUntilTheKeysHaveMoved) {
   source.command({"SET", region_->layout.counter_key("_lock" + key), "41"});
   SlotMigration migration(*cluster_, slot_of(key), source, target);
   migration.start();
+  // The keys move once a node has answered TRYAGAIN, not after a guess at
+  // how long the first attempt takes to reach it.
   std::thread mover([&] {
-    std::this_thread::sleep_for(milliseconds(150));
+    EXPECT_TRUE(eventually([&] { return try_agains(source) + try_agains(target) > 0; }));
     migration.move_keys();
     migration.finish();
   });

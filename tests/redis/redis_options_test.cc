@@ -140,5 +140,22 @@ TEST(RedisOptions, ErrorsNameTheArgument) {
   }
 }
 
+// A mistaken url may be a megabyte long: messages echo at most
+// kEchoedBytes of it, with its length, also where they name the server.
+TEST(RedisOptions, AMegabyteUrlIsCutInTheMessagesThatEchoIt) {
+  const std::string huge_host(1 << 20, 'h');
+  try {
+    parse_redis_options({{"url", "redis://" + huge_host + "?timeout=1"}});
+    FAIL() << "a url with query options was taken";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_LT(std::string(error.what()).size(), 400u);
+    EXPECT_NE(std::string(error.what()).find("(1048594 bytes)"), std::string::npos) << error.what();
+  }
+  const std::string named = describe_server(parse_redis_url("redis://" + huge_host).server);
+  EXPECT_LT(named.size(), 400u);
+  EXPECT_EQ(named.rfind("redis server hhh", 0), 0u) << named;
+  EXPECT_NE(named.find("(1048581 bytes)"), std::string::npos) << named;
+}
+
 }  // namespace
 }  // namespace regionkv::redis

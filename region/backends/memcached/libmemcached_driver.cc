@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/describe.h"
 #include "region/backends/memcached/memcached_expiry.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -49,15 +50,25 @@ std::string last_error(memcached_st* client) {
   return message;
 }
 
+// Why a call on `client` failed with `rc`. libmemcached's detail may echo
+// what the server answered, so it is cut.
+std::string failure(const ClientPool::Borrowed& client, memcached_return_t rc) {
+  if (rc == MEMCACHED_TIMEOUT && client.past_deadline())
+    return "no complete answer within " + std::to_string(client.budget().count()) +
+           (client.opened_connections() ? " ms (io_timeout_ms, and connect_timeout_ms for each "
+                                          "connection the call opened)"
+                                        : " ms (io_timeout_ms)");
+  return std::string(memcached_strerror(nullptr, rc)) + " (" + printable(last_error(client.get())) +
+         ")";
+}
+
 [[noreturn]] void fail(ClientPool::Borrowed& client, memcached_return_t rc,
                        std::string_view operation, std::string_view key) {
   client.tally().failed(client.get(), key, rc);
-  const std::string server = server_of(client.get(), key);
-  const std::string detail = last_error(client.get());
+  const std::string what = common::describe_server("memcached", server_of(client.get(), key)) +
+                           ": " + std::string(operation) + " of key '" + printable(key) +
+                           "' failed: " + failure(client, rc);
   client.discard();
-  const std::string what = "memcached server " + server + ": " + std::string(operation) +
-                           " of key '" + printable(key) +
-                           "' failed: " + memcached_strerror(nullptr, rc) + " (" + detail + ")";
   if (rc == MEMCACHED_E2BIG) throw std::invalid_argument(what + ": value too large");
   throw StorageError(what);
 }
@@ -68,16 +79,24 @@ std::string last_error(memcached_st* client) {
   std::set<std::string> servers;
   for (const auto& key : keys) servers.insert(server_of(client.get(), key));
   std::string names;
-  for (const auto& name : servers) names += (names.empty() ? "" : ", ") + name;
-  const std::string detail = last_error(client.get());
+  for (const auto& name : servers) names += (names.empty() ? "" : ", ") + printable(name);
+  const std::string what = "memcached servers " + names + ": get_multi of " +
+                           std::to_string(keys.size()) + " keys failed: " + failure(client, rc);
   client.discard();
-  throw StorageError("memcached servers " + names + ": get_multi of " +
-                     std::to_string(keys.size()) +
-                     " keys failed: " + memcached_strerror(nullptr, rc) + " (" + detail + ")");
+  throw StorageError(what);
 }
 
-bool fetch_finished_cleanly(memcached_return_t rc) {
-  return rc == MEMCACHED_END || rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_SUCCESS;
+// How a fetch of an mget's answers ended: a miss (or the last item) is
+// MEMCACHED_SUCCESS, anything else the failure. memcached_fetch_result
+// reports whatever failure it met before the first item, an answer that is
+// not memcached's protocol or a closed connection, as MEMCACHED_NOTFOUND,
+// as it reports a miss; the error it recorded on the client for the query
+// under way (libmemcached clears it when a query starts) tells them apart.
+memcached_return_t fetch_outcome(memcached_st* client, memcached_return_t rc) {
+  const memcached_return_t recorded = memcached_last_error(client);
+  if (memcached_failed(recorded)) return recorded;
+  if (rc == MEMCACHED_END || rc == MEMCACHED_NOTFOUND) return MEMCACHED_SUCCESS;
+  return rc;
 }
 
 // Reads the replies to a one-key mget.
@@ -90,7 +109,8 @@ std::optional<MemcachedItem> fetch_one(ClientPool::Borrowed& client, std::string
         std::string(memcached_result_value(result.get()), memcached_result_length(result.get())),
         memcached_result_cas(result.get())};
   }
-  if (!fetch_finished_cleanly(rc)) fail(client, rc, "get", key);
+  rc = fetch_outcome(client.get(), rc);
+  if (rc != MEMCACHED_SUCCESS) fail(client, rc, "get", key);
   return item;
 }
 
@@ -125,7 +145,8 @@ std::unordered_map<std::string, std::string> fetch_many(ClientPool::Borrowed& cl
                     memcached_result_key_length(result.get())),
         std::string(memcached_result_value(result.get()), memcached_result_length(result.get())));
   }
-  if (!fetch_finished_cleanly(rc)) fail_multi(client, rc, keys);
+  rc = fetch_outcome(client.get(), rc);
+  if (rc != MEMCACHED_SUCCESS) fail_multi(client, rc, keys);
   return found;
 }
 
@@ -178,7 +199,8 @@ std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
   }
   client.tally().failed(client.get(), key, MEMCACHED_FAILURE);
   client.discard();
-  throw StorageError("memcached server " + server_of(client.get(), key) + ": counter '" +
+  throw StorageError(common::describe_server("memcached", server_of(client.get(), key)) +
+                     ": counter '" +
                      printable(key) + "' keeps vanishing");
 }
 
@@ -213,7 +235,7 @@ std::vector<std::optional<std::string>> LibmemcachedDriver::get_multi(
     const std::vector<std::string>& keys) {
   std::vector<std::optional<std::string>> values(keys.size());
   if (keys.empty()) return values;
-  auto client = pool_.borrow();
+  auto client = pool_.borrow(keys);
   std::unordered_map<std::string, std::string> found = fetch_many(client, keys);
   client.tally().answered(client.get(), keys);
   // libmemcached's mget skips a server it cannot connect to and still
@@ -267,7 +289,7 @@ bool LibmemcachedDriver::erase(std::string_view key) {
 
 std::uint64_t LibmemcachedDriver::increment(std::string_view key, std::uint64_t delta,
                                             std::uint64_t initial) {
-  auto client = pool_.borrow();
+  auto client = pool_.borrow(key);
   Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }
@@ -276,7 +298,7 @@ std::uint64_t LibmemcachedDriver::increment_with_affinity(std::string_view key,
                                                           std::uint64_t delta,
                                                           std::uint64_t initial,
                                                           std::string_view affinity_key) {
-  auto client = pool_.borrow_for(affinity_key);
+  auto client = pool_.borrow_for(affinity_key, key);
   Answered answered(client, key);
   return increment_with(client, binary_protocol_, key, delta, initial);
 }

@@ -16,7 +16,10 @@ inline constexpr const char* kLibmemcachedDriverName = "libmemcached";
 
 // Thread-safe. Any failure other than the expected answers (miss, exists,
 // not stored) frees the client that saw it, so no later call reads a reply
-// meant for an earlier one, and throws StorageError naming the server.
+// meant for an earlier one, and throws StorageError naming the server. Each
+// call has a deadline (client_pool.h, call_watchdog.h): io_timeout from its
+// start, and connect_timeout more for each server of its keys it must
+// connect to.
 class LibmemcachedDriver final : public MemcachedDriver {
  public:
   explicit LibmemcachedDriver(const LibmemcachedOptions& options);

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "regionkv/printable.h"
+
 namespace regionkv::memcached {
 namespace {
 
@@ -24,7 +26,7 @@ std::int64_t parse_integer(std::string_view text, std::string_view what) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || text.empty())
-    throw std::invalid_argument("memcached: " + std::string(what) + " '" + std::string(text) +
+    throw std::invalid_argument("memcached: " + std::string(what) + " '" + printable(text) +
                                 "' is not a whole number");
   return value;
 }
@@ -36,12 +38,12 @@ ServerAddress parse_server(std::string_view entry) {
   if (!entry.empty() && entry.front() == '[') {  // [IPv6]:port
     const auto close = entry.find(']');
     if (close == std::string_view::npos)
-      throw std::invalid_argument("memcached: unclosed '[' in server '" + std::string(entry) + "'");
+      throw std::invalid_argument("memcached: unclosed '[' in server '" + printable(entry) + "'");
     host = entry.substr(1, close - 1);
     const std::string_view rest = entry.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':')
-        throw std::invalid_argument("memcached: bad server '" + std::string(entry) + "'");
+        throw std::invalid_argument("memcached: bad server '" + printable(entry) + "'");
       port = rest.substr(1);
     }
   } else if (const auto colon = entry.rfind(':'); colon != std::string_view::npos) {
@@ -49,12 +51,12 @@ ServerAddress parse_server(std::string_view entry) {
     port = entry.substr(colon + 1);
   }
   if (host.empty())
-    throw std::invalid_argument("memcached: server '" + std::string(entry) + "' has no host");
+    throw std::invalid_argument("memcached: server '" + printable(entry) + "' has no host");
   server.host = std::string(host);
   if (!port.empty() || entry.back() == ':') {
     const std::int64_t number = parse_integer(port, "port");
     if (number < 1 || number > 65535)
-      throw std::invalid_argument("memcached: port " + std::string(port) + " is out of range");
+      throw std::invalid_argument("memcached: port " + printable(port) + " is out of range");
     server.port = static_cast<std::uint16_t>(number);
   }
   return server;
@@ -93,11 +95,11 @@ std::vector<ServerAddress> parse_server_list(const std::string& url) {
   while (true) {
     const auto comma = rest.find(',');
     const std::string_view entry = trim(rest.substr(0, comma));
-    if (entry.empty()) throw std::invalid_argument("memcached: empty server in url '" + url + "'");
+    if (entry.empty()) throw std::invalid_argument("memcached: empty server in url '" + printable(url) + "'");
     ServerAddress server = parse_server(entry);
     if (!seen.insert(server.to_string()).second)
-      throw std::invalid_argument("memcached: server " + server.to_string() +
-                                  " is listed twice in url '" + url + "'");
+      throw std::invalid_argument("memcached: server " + printable(server.to_string()) +
+                                  " is listed twice in url '" + printable(url) + "'");
     servers.push_back(std::move(server));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
@@ -118,7 +120,7 @@ LibmemcachedOptions parse_libmemcached_options(
     if (protocol->second == "binary") {
       options.binary_protocol = true;
     } else if (protocol->second != "ascii") {
-      throw std::invalid_argument("memcached: unknown protocol '" + protocol->second +
+      throw std::invalid_argument("memcached: unknown protocol '" + printable(protocol->second) +
                                   "'; valid: ascii, binary");
     }
   }
@@ -146,7 +148,7 @@ void configure_client(memcached_st* client, const LibmemcachedOptions& options) 
   for (const auto& server : options.servers) {
     const memcached_return_t rc = memcached_server_add(client, server.host.c_str(), server.port);
     if (rc != MEMCACHED_SUCCESS)
-      throw std::invalid_argument("memcached: cannot use server " + server.to_string() + ": " +
+      throw std::invalid_argument("memcached: cannot use server " + printable(server.to_string()) + ": " +
                                   memcached_strerror(client, rc));
   }
 }

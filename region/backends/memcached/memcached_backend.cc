@@ -39,7 +39,7 @@ std::size_t read_max_value_size(const std::map<std::string, std::string>& args) 
     used = 0;
   }
   if (used == 0 || used != it->second.size() || size == 0 || it->second.front() == '-')
-    throw std::invalid_argument("memcached: max_value_size '" + it->second +
+    throw std::invalid_argument("memcached: max_value_size '" + printable(it->second) +
                                 "' is not a positive whole number");
   return static_cast<std::size_t>(size);
 }

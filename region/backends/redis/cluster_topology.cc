@@ -12,7 +12,7 @@ namespace regionkv::redis {
 namespace {
 
 [[noreturn]] void malformed(const ServerAddress& node, const std::string& what) {
-  throw StorageError("redis server " + node.to_string() + ": CLUSTER SLOTS answered " + what);
+  throw StorageError(describe_server(node) + ": CLUSTER SLOTS answered " + what);
 }
 
 // Nodes the cluster does not know an endpoint for are announced as "" or

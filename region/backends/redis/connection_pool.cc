@@ -20,16 +20,16 @@ ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings
       size_(size),
       calls_(server_.to_string()) {}
 
-std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve() {
+std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve(
+    const common::Deadline& deadline) {
   std::unique_lock lock(mutex_);
   const auto has_room = [&] { return !idle_.empty() || open_ < size_; };
   // Checked before the timed wait, which reads the clock to start.
-  const bool available =
-      has_room() || given_back_.wait_for(lock, settings_.io_timeout, has_room);
+  const bool available = has_room() || given_back_.wait_until(lock, deadline.at(), has_room);
   if (!available)
-    throw StorageError("redis server " + server_.to_string() + ": all " + std::to_string(size_) +
-                       " connections (pool_size) stayed busy for " +
-                       std::to_string(settings_.io_timeout.count()) + " ms (io_timeout_ms)");
+    throw StorageError(describe_server(server_) + ": all " + std::to_string(size_) +
+                       " connections (pool_size) stayed busy for the call's " +
+                       std::to_string(deadline.budget().count()) + " ms (io_timeout_ms)");
   if (idle_.empty()) {
     ++open_;
     return nullptr;
@@ -53,11 +53,11 @@ void ConnectionPool::release_reservation() {
   given_back_.notify_one();
 }
 
-ConnectionPool::Lease ConnectionPool::borrow() {
-  std::unique_ptr<Connection> connection = take_idle_or_reserve();
+ConnectionPool::Lease ConnectionPool::borrow(common::Deadline& deadline) {
+  std::unique_ptr<Connection> connection = take_idle_or_reserve(deadline);
   if (!connection) {
     try {
-      connection = std::make_unique<Connection>(server_, settings_, calls_);
+      connection = std::make_unique<Connection>(server_, settings_, calls_, deadline);
     } catch (...) {
       release_reservation();
       throw;

@@ -47,10 +47,12 @@ class ConnectionPool {
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   // An idle connection, or a new one while fewer than `size` exist, else the
-  // first one given back within io_timeout. An idle connection the server
-  // has closed meanwhile is replaced, not handed out. Throws StorageError
-  // naming the server if connecting fails or none is free in time.
-  Lease borrow();
+  // first one given back before `deadline`. An idle connection the server
+  // has closed meanwhile is replaced, not handed out. Opening one moves the
+  // deadline later by the time the TCP connect took (Connection). Throws
+  // StorageError naming the server if connecting fails or none is free in
+  // time.
+  Lease borrow(common::Deadline& deadline);
 
   const ServerAddress& server() const { return server_; }
   // The round trips made to the server (connection.h says which count).
@@ -62,8 +64,8 @@ class ConnectionPool {
  private:
   void give_back(std::unique_ptr<Connection> connection);
   // Takes an idle connection, or reserves the right to open one; waits for
-  // either up to io_timeout. nullptr: open one.
-  std::unique_ptr<Connection> take_idle_or_reserve();
+  // either until `deadline`. nullptr: open one.
+  std::unique_ptr<Connection> take_idle_or_reserve(const common::Deadline& deadline);
   void release_reservation();
 
   const ServerAddress server_;

@@ -45,6 +45,11 @@ ConnectionPool& RedisClient::pool_for(const ServerAddress& server) {
 }
 
 void RedisClient::refresh_slot_map() {
+  common::Deadline deadline(options_.io_timeout);
+  refresh_slot_map(deadline);
+}
+
+void RedisClient::refresh_slot_map(common::Deadline& deadline) {
   if (!cluster_mode()) return;
   std::lock_guard refresh(refresh_mutex_);
   // The masters known so far first (they are current), then the seeds.
@@ -58,10 +63,10 @@ void RedisClient::refresh_slot_map() {
   for (const ServerAddress& node : candidates) {
     try {
       ConnectionPool& pool = pool_for(node);
-      Reply reply = pool.borrow()->run(Command("CLUSTER").arg("SLOTS"));
+      Reply reply = pool.borrow(deadline)->run(Command("CLUSTER").arg("SLOTS"), deadline);
       if (is_error(*reply)) {
         pool.calls().error_answer();
-        throw StorageError("redis server " + node.to_string() +
+        throw StorageError(describe_server(node) +
                            ": CLUSTER SLOTS failed: " + printable(reply_text(*reply)));
       }
       SlotMap map = SlotMap::from_cluster_slots(*reply, node);
@@ -88,9 +93,10 @@ void RedisClient::refresh_slot_map() {
   throw StorageError("redis cluster: no node answered CLUSTER SLOTS: " + failures);
 }
 
-ConnectionPool& RedisClient::pool_for_slot(std::uint16_t slot, std::string_view routing_key) {
+ConnectionPool& RedisClient::pool_for_slot(std::uint16_t slot, std::string_view routing_key,
+                                           common::Deadline& deadline) {
   for (int round = 0; round < 2; ++round) {
-    if (round == 1) refresh_slot_map();
+    if (round == 1) refresh_slot_map(deadline);
     std::shared_lock lock(slots_mutex_);
     if (slot_pools_[slot] != nullptr) return *slot_pools_[slot];
   }
@@ -98,7 +104,7 @@ ConnectionPool& RedisClient::pool_for_slot(std::uint16_t slot, std::string_view 
                      printable(routing_key) + "')");
 }
 
-void RedisClient::moved(const Redirection& redirection) {
+void RedisClient::moved(const Redirection& redirection, common::Deadline& deadline) {
   ConnectionPool& pool = pool_for(redirection.target);
   {
     std::unique_lock lock(slots_mutex_);
@@ -109,40 +115,46 @@ void RedisClient::moved(const Redirection& redirection) {
   // A slot rarely moves alone (a reshard moves ranges): learn the rest now.
   // If no node answers, the one slot learnt above still stands.
   try {
-    refresh_slot_map();
+    refresh_slot_map(deadline);
   } catch (const StorageError&) {
   }
 }
 
-Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script) {
-  ConnectionPool::Lease connection = target.pool->borrow();
+Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script,
+                             common::Deadline& deadline) {
+  ConnectionPool::Lease connection = target.pool->borrow(deadline);
   // Most calls: one command, no vectors.
   Reply reply = target.asking
-                    ? std::move(connection->exchange(asking_and(command)).back())
-                    : connection->run(command);
+                    ? std::move(connection->exchange(asking_and(command), deadline).back())
+                    : connection->run(command, deadline);
   if (script == nullptr || !is_error_code(*reply, "NOSCRIPT")) return reply;
 
   const Command load = script->load();
   std::vector<const Command*> batch = {&load};
   if (target.asking) batch.push_back(&asking_command());
   batch.push_back(&command);
-  std::vector<Reply> replies = connection->exchange(batch);
+  std::vector<Reply> replies = connection->exchange(batch, deadline);
   if (is_error(*replies.front())) throw_error_reply(*target.pool, load, {}, *replies.front());
   return std::move(replies.back());
 }
 
 Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script) {
+  common::Deadline deadline(options_.io_timeout);
+  return run(routing_key, command, script, deadline);
+}
+
+Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script,
+                       common::Deadline& deadline) {
   if (!cluster_mode()) {
-    Reply reply = send_once({standalone_pool_}, command, script);
+    Reply reply = send_once({standalone_pool_}, command, script, deadline);
     if (is_error(*reply)) throw_error_reply(*standalone_pool_, command, routing_key, *reply);
     return reply;
   }
   const std::uint16_t slot = key_slot(routing_key);
-  const auto give_up_trying_again = std::chrono::steady_clock::now() + options_.io_timeout;
-  Target target{&pool_for_slot(slot, routing_key)};
+  Target target{&pool_for_slot(slot, routing_key, deadline)};
   int moves = 0;
   while (true) {
-    Reply reply = send_once(target, command, script);
+    Reply reply = send_once(target, command, script, deadline);
     if (!is_error(*reply)) return reply;
     const ServerAddress& answered_by = target.pool->server();
     const auto redirection = redirection_in(*reply, answered_by);
@@ -151,7 +163,7 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
         throw StorageError("redis cluster: " + std::string(command.name()) + " of key '" +
                            printable(routing_key) + "' was moved " + std::to_string(kMaxMoves) +
                            " times; the slot map keeps changing");
-      moved(*redirection);
+      moved(*redirection, deadline);
       target = {&pool_for(redirection->target)};
       continue;
     }
@@ -160,10 +172,9 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
       target = {&pool_for(redirection->target), true};
       continue;
     }
-    if (is_error_code(*reply, "TRYAGAIN") &&
-        std::chrono::steady_clock::now() < give_up_trying_again) {
+    if (is_error_code(*reply, "TRYAGAIN") && deadline.remaining() > kTryAgainPause) {
       std::this_thread::sleep_for(kTryAgainPause);
-      target = {&pool_for_slot(slot, routing_key)};
+      target = {&pool_for_slot(slot, routing_key, deadline)};
       continue;
     }
     throw_error_reply(*target.pool, command, routing_key, *reply);
@@ -171,13 +182,15 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
 }
 
 std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands) {
+  common::Deadline deadline(options_.io_timeout);
   std::vector<Reply> replies(commands.size());
   // Group by pool, keeping each server's commands in their order.
   std::vector<std::pair<ConnectionPool*, std::vector<std::size_t>>> groups;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     ConnectionPool* pool =
-        cluster_mode() ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key)
-                       : standalone_pool_;
+        cluster_mode()
+            ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key, deadline)
+            : standalone_pool_;
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const auto& entry) { return entry.first == pool; });
     if (group == groups.end()) group = groups.insert(groups.end(), {pool, {}});
@@ -187,13 +200,13 @@ std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands)
     std::vector<const Command*> batch;
     batch.reserve(indexes.size());
     for (const std::size_t i : indexes) batch.push_back(commands[i].command);
-    std::vector<Reply> answered = pool->borrow()->exchange(batch);
+    std::vector<Reply> answered = pool->borrow(deadline)->exchange(batch, deadline);
     for (std::size_t k = 0; k < indexes.size(); ++k) {
       const RoutedCommand& routed = commands[indexes[k]];
       // A command the server did not run (redirected, or a script it does
       // not hold) is sent again alone, which follows the answer.
       if (is_error(*answered[k]) && must_send_again(*answered[k])) {
-        replies[indexes[k]] = run(routed.routing_key, *routed.command, routed.script);
+        replies[indexes[k]] = run(routed.routing_key, *routed.command, routed.script, deadline);
       } else if (is_error(*answered[k])) {
         throw_error_reply(*pool, *routed.command, routed.routing_key, *answered[k]);
       } else {
@@ -206,7 +219,8 @@ std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands)
 
 ServerAddress RedisClient::server_for(std::string_view routing_key) {
   if (!cluster_mode()) return options_.server;
-  return pool_for_slot(key_slot(routing_key), routing_key).server();
+  common::Deadline deadline(options_.io_timeout);
+  return pool_for_slot(key_slot(routing_key), routing_key, deadline).server();
 }
 
 std::vector<ServerAddress> RedisClient::servers() {
@@ -231,7 +245,7 @@ std::vector<ServerStats> RedisClient::server_stats() const {
 void RedisClient::throw_error_reply(ConnectionPool& pool, const Command& command,
                                     std::string_view routing_key, const redisReply& reply) {
   pool.calls().error_answer();
-  const std::string what = "redis server " + pool.server().to_string() + ": " +
+  const std::string what = describe_server(pool.server()) + ": " +
                            std::string(command.name()) +
                            (routing_key.empty() ? "" : " of key '" + printable(routing_key) + "'") +
                            " failed: " + printable(reply_text(reply));

@@ -24,11 +24,18 @@
 // Scripts: a call given its Script that meets -NOSCRIPT loads the script on
 // that connection (SCRIPT LOAD) and is sent again, in one round trip.
 //
-// Errors: every wait is bounded by the timeouts (redis_options.h). A server
-// that is down, stops answering, or answers a command with an error makes
-// the call throw StorageError naming the server and the command; a
-// WRONGTYPE answer (a key holding another kind of value than regionkv
-// writes there) throws Corruption.
+// Time: each call of run() or run_all() has one Deadline, io_timeout from
+// its start, that bounds all of it: waiting for a pooled connection, every
+// exchange (a -NOSCRIPT reload, redirections and -TRYAGAIN waits included)
+// and reading the slot map when it needs to. Opening a connection is bounded
+// apart, by connect_timeout, and moves the deadline later by the time the
+// TCP connect took (connection.h).
+//
+// Errors: a server that is down, stops answering, answers too slowly or with
+// something that is not RESP, or answers a command with an error makes the
+// call throw StorageError naming the server and the command; a WRONGTYPE
+// answer (a key holding another kind of value than regionkv writes there)
+// throws Corruption.
 #ifndef REGIONKV_REGION_BACKENDS_REDIS_REDIS_CLIENT_H_
 #define REGIONKV_REGION_BACKENDS_REDIS_REDIS_CLIENT_H_
 
@@ -44,6 +51,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/deadline.h"
 #include "region/backends/redis/cluster_topology.h"
 #include "region/backends/redis/command.h"
 #include "region/backends/redis/connection_pool.h"
@@ -101,14 +109,19 @@ class RedisClient {
     bool asking = false;
   };
 
+  Reply run(std::string_view routing_key, const Command& command, const Script* script,
+            common::Deadline& deadline);
+  void refresh_slot_map(common::Deadline& deadline);
   ConnectionPool& pool_for(const ServerAddress& server);
-  ConnectionPool& pool_for_slot(std::uint16_t slot, std::string_view routing_key);
+  ConnectionPool& pool_for_slot(std::uint16_t slot, std::string_view routing_key,
+                                common::Deadline& deadline);
   // One exchange on one connection: [ASKING,] command, and on -NOSCRIPT
   // [SCRIPT LOAD, ASKING,] command again. Returns the command's reply.
-  Reply send_once(const Target& target, const Command& command, const Script* script);
+  Reply send_once(const Target& target, const Command& command, const Script* script,
+                  common::Deadline& deadline);
   // After a -MOVED: the slot's new master, and a refreshed map if the
-  // cluster answers.
-  void moved(const Redirection& redirection);
+  // cluster answers in time.
+  void moved(const Redirection& redirection, common::Deadline& deadline);
   // Counts the error in `pool`'s calls, then throws.
   [[noreturn]] void throw_error_reply(ConnectionPool& pool, const Command& command,
                                       std::string_view routing_key, const redisReply& reply);

@@ -9,6 +9,9 @@
 #include <string_view>
 #include <thread>
 
+#include "common/describe.h"
+#include "regionkv/printable.h"
+
 namespace regionkv::redis {
 namespace {
 
@@ -41,7 +44,7 @@ std::int64_t number_in_range(std::string_view text, const std::string& what, std
                              std::int64_t high) {
   const auto value = whole_number(text);
   if (!value || *value < low || *value > high)
-    invalid(what + " '" + std::string(text) + "' is not a whole number from " +
+    invalid(what + " '" + printable(text) + "' is not a whole number from " +
             std::to_string(low) + " to " + std::to_string(high));
   return *value;
 }
@@ -76,18 +79,18 @@ ServerAddress parse_address(std::string_view entry) {
   std::optional<std::string_view> port;
   if (!entry.empty() && entry.front() == '[') {
     const auto close = entry.find(']');
-    if (close == std::string_view::npos) invalid("unclosed '[' in '" + std::string(entry) + "'");
+    if (close == std::string_view::npos) invalid("unclosed '[' in '" + printable(entry) + "'");
     host = entry.substr(1, close - 1);
     const std::string_view rest = entry.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') invalid("bad server '" + std::string(entry) + "'");
+      if (rest.front() != ':') invalid("bad server '" + printable(entry) + "'");
       port = rest.substr(1);
     }
   } else if (const auto colon = entry.rfind(':'); colon != std::string_view::npos) {
     host = entry.substr(0, colon);
     port = entry.substr(colon + 1);
   }
-  if (host.empty()) invalid("server '" + std::string(entry) + "' has no host");
+  if (host.empty()) invalid("server '" + printable(entry) + "' has no host");
   ServerAddress address{std::string(host), kDefaultPort};
   if (port) address.port = static_cast<std::uint16_t>(number_in_range(*port, "port", 1, 65535));
   return address;
@@ -118,6 +121,10 @@ std::string ServerAddress::to_string() const {
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+std::string describe_server(const ServerAddress& server) {
+  return common::describe_server("redis", server.to_string());
+}
+
 std::size_t default_pool_size() {
   return std::max<std::size_t>(4, std::size_t{2} * std::thread::hardware_concurrency());
 }
@@ -125,12 +132,12 @@ std::size_t default_pool_size() {
 RedisUrl parse_redis_url(const std::string& url) {
   std::string_view rest = trim(url);
   if (rest.substr(0, 9) == "rediss://")
-    invalid("'" + url + "': TLS (rediss://) is not supported by this hiredis");
+    invalid("'" + printable(url) + "': TLS (rediss://) is not supported by this hiredis");
   if (rest.substr(0, kScheme.size()) != kScheme)
-    invalid("url '" + url + "' does not start with redis://");
+    invalid("url '" + printable(url) + "' does not start with redis://");
   rest.remove_prefix(kScheme.size());
   if (rest.find('?') != std::string_view::npos)
-    invalid("url '" + url + "' has query options; give them as backend_args");
+    invalid("url '" + printable(url) + "' has query options; give them as backend_args");
 
   RedisUrl parsed;
   // The last '@': a password may hold '@' (percent-encoded or not).
@@ -153,10 +160,11 @@ std::vector<ServerAddress> parse_cluster_seeds(const std::string& seeds) {
   while (true) {
     const auto comma = rest.find(',');
     const std::string_view entry = trim(rest.substr(0, comma));
-    if (entry.empty()) invalid("empty seed node in cluster '" + seeds + "'");
+    if (entry.empty()) invalid("empty seed node in cluster '" + printable(seeds) + "'");
     ServerAddress server = parse_address(entry);
     if (!seen.insert(server.to_string()).second)
-      invalid("seed node " + server.to_string() + " is listed twice in cluster '" + seeds + "'");
+      invalid("seed node " + printable(server.to_string()) + " is listed twice in cluster '" +
+              printable(seeds) + "'");
     servers.push_back(std::move(server));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);

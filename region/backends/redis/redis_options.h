@@ -13,9 +13,9 @@
 //                        used (a cluster has database 0 only; another one in
 //                        the url is an error), its credentials are, on
 //                        every node. Default: absent (standalone mode).
-//   "connect_timeout_ms" how long to wait for a connection.   Default: 1000.
-//   "io_timeout_ms"      how long to wait for any one reply, and for a free
-//                        pooled connection.                  Default: 1000.
+//   "connect_timeout_ms" how long a TCP connect may take.     Default: 1000.
+//   "io_timeout_ms"      how long one call of the client may take in all,
+//                        TCP connects aside (redis_client.h). Default: 1000.
 //   "pool_size"          connections per server, shared by every thread of
 //                        the process (and by every region configured with
 //                        the same options: shared_clients.h). Default: twice
@@ -46,10 +46,14 @@ struct ServerAddress {
   std::string host;
   std::uint16_t port = kDefaultPort;
 
-  // "host:port", IPv6 hosts in brackets: how errors name a server.
+  // "host:port", IPv6 hosts in brackets: the server's name in statistics
+  // and as a key of the client's pools.
   std::string to_string() const;
   friend bool operator==(const ServerAddress&, const ServerAddress&) = default;
 };
+
+// "redis server host:port", how errors name a server (a long host cut).
+std::string describe_server(const ServerAddress& server);
 
 struct Credentials {
   std::string user;      // empty: the default user (AUTH password)

@@ -7,8 +7,9 @@
 // options get a client of their own.
 //
 // The trade-off: those regions' calls share the pool's connections, so a
-// burst on one region can make calls on another wait for a connection (up
-// to io_timeout, as any caller waits when pool_size connections are busy).
+// burst on one region can make calls on another wait for a connection
+// (within their io_timeout, as any caller waits when pool_size connections
+// are busy).
 #ifndef REGIONKV_REGION_BACKENDS_REDIS_SHARED_CLIENTS_H_
 #define REGIONKV_REGION_BACKENDS_REDIS_SHARED_CLIENTS_H_
 

@@ -1,0 +1,72 @@
+// A redis url that names something other than a well-behaved Redis server: a
+// server that never answers, one that answers garbage, one that drips its
+// answer a byte every 300 ms. Every call ends within io_timeout_ms (plus a
+// margin for a loaded machine) with a StorageError naming the server, and a
+// read never mistakes a broken server for a miss.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "tests/redis/live_redis.h"
+#include "tests/support/failing_calls.h"
+#include "tests/support/fake_server.h"
+#include "tests/support/seed_fixtures.h"
+
+namespace regionkv::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kIoTimeout{500};
+// Far below the unbounded case (the fake server gives up dripping after 10 s)
+// and loose enough for a loaded machine.
+constexpr milliseconds kLongestCall = kIoTimeout + milliseconds(2000);
+
+// A bulk string of a megabyte, a reply no dripping server finishes.
+const char* const kHugeBulk = "$1000000\r\n";
+
+class NotRedis : public ::testing::Test {
+ protected:
+  Region& region_on(const FakeServer& server) {
+    return client_.region(random_hex(), {{"url", "redis://" + server.address() + "/0"},
+                                         {"connect_timeout_ms", "500"},
+                                         {"io_timeout_ms", std::to_string(kIoTimeout.count())},
+                                         {"pool_size", "2"}});
+  }
+
+  RedisRegionClient client_;
+};
+
+TEST_F(NotRedis, ADrippedAnswerFailsEveryCallWithinTheIoTimeout) {
+  FakeServer server(FakeServer::drip(kHugeBulk));
+  Region& region = region_on(server);
+  expect_every_call_fails_within(region, kLongestCall, server.address());
+  const CallOutcome outcome = outcome_of([&] { region.find("k"); });
+  EXPECT_GE(outcome.took, kIoTimeout - milliseconds(50)) << "it waited for the io timeout";
+  EXPECT_TRUE(mentions(outcome.error, "not complete within 500 ms (io_timeout_ms)"))
+      << outcome.error;
+}
+
+TEST_F(NotRedis, ASilentServerFailsEveryCallWithinTheIoTimeout) {
+  FakeServer server(FakeServer::silent());
+  Region& region = region_on(server);
+  expect_every_call_fails_within(region, kLongestCall, server.address());
+  EXPECT_TRUE(mentions(outcome_of([&] { region.find("k"); }).error,
+                       "no answer within 500 ms (io_timeout_ms)"));
+}
+
+TEST_F(NotRedis, AnAnswerThatIsNotRedisFailsEveryCallAndNoReadIsAMiss) {
+  FakeServer server(FakeServer::garbage("HTTP/1.1 400 Bad Request\r\n\r\n"));
+  Region& region = region_on(server);
+  expect_every_call_fails_within(region, kLongestCall, server.address());
+  EXPECT_TRUE(mentions(outcome_of([&] { region.find("k"); }).error, "not Redis' protocol"));
+}
+
+TEST_F(NotRedis, AConnectionThatTimedOutIsNeverUsedAgain) {
+  FakeServer server(FakeServer::drip(kHugeBulk));
+  Region& region = region_on(server);
+  expect_a_timed_out_connection_is_not_used_again(region, server);
+}
+
+}  // namespace
+}  // namespace regionkv::testing
