@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/no_space_recovery.h"
 #include "engine/owner_only_files.h"
 #include "engine/rocksdb_logger.h"
 
@@ -57,6 +58,9 @@ StoreRocksDBOptions store_rocksdb_options(const StoreOptions& options,
   // Files mode 0600, directories 0700 (engine/owner_only_files.h).
   rocksdb::Env* const test_env = test_store_env;
   db.env = test_env != nullptr ? test_env : owner_only_env();
+  // The store resumes from a full disk on its write path, not on RocksDB's
+  // recovery thread (engine/no_space_recovery.h).
+  db.listeners.push_back(no_space_listener());
   // Keep RocksDB's own log out of the store directory (engine/rocksdb_logger.h).
   db.info_log = make_rocksdb_logger(std::move(log));
   // A torn last record (a crash mid-write) is dropped; damage anywhere else
