@@ -14,10 +14,11 @@
 // and new writes go to a new log, after the torn tail.
 //
 // Who resumes. By default RocksDB resumes by itself: the SstFileManager every
-// database gets polls the free space every 5 s on a thread of its own and
-// calls the same recovery. A store switches that off (no_space_listener())
-// and resumes from its write path instead, for three reasons:
-//   - The first write after space is freed succeeds: no 5 s poll, and no
+// database gets runs the same recovery on a thread of its own, at once and
+// then every 5 s while it fails, once the file system reports free space. A
+// store switches that off (no_space_listener()) and resumes from its write
+// path instead, for three reasons:
+//   - A write soon after space is freed succeeds: no 5 s wait, and no
 //     reliance on the file system reporting free space.
 //   - One actor: RocksDB answers Resume() with Busy while its own recovery
 //     runs, so the two cannot be mixed.
@@ -32,7 +33,9 @@
 //     says that it must be reopened. (It cannot tell a failed log append
 //     from a failed flush, after which resuming would be safe: a write
 //     outside the store's write path, or a background flush, fails without
-//     its status reaching here. So it takes the safe side.)
+//     its status reaching here. So it takes the safe side.) Once one of its
+//     attempts has switched to a new log, the failed log is behind it and
+//     later attempts are safe whatever the memtables hold.
 //
 // The write path, from a failed write only (a write that succeeds costs
 // nothing here):
@@ -54,7 +57,9 @@
 // helps; the write's message then says so. A write whose whole record
 // reached the log before the error (a failed fsync rather than a failed
 // append) is reported failed, yet a crash before the next successful
-// Resume() would replay it at reopen.
+// Resume() would replay it at reopen. And RocksDB 7.8 leaves its "stopped"
+// flag set after a Resume() (only the error is cleared), so from then on
+// each write takes the database mutex once more before it proceeds.
 //
 // Thread-safe.
 #ifndef REGIONKV_ENGINE_NO_SPACE_RECOVERY_H_
