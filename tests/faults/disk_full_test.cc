@@ -145,7 +145,7 @@ class DiskFullTest : public ::testing::TestWithParam<Durability> {
     store->region("r").configure(RegionConfig{.enable_key_mangler = false});
     return store;
   }
-  // Writes until `count` values in all are acknowledged; returns them.
+  // Writes values `from` to `from + count - 1`; returns them, acknowledged.
   std::map<std::string, std::string> write_values(Store& store, int from, int count) {
     std::map<std::string, std::string> written;
     for (int i = from; i < from + count; ++i) {
@@ -154,7 +154,8 @@ class DiskFullTest : public ::testing::TestWithParam<Durability> {
     }
     return written;
   }
-  void expect_exactly(Store& store, const std::map<std::string, std::string>& values) {
+  // Each of `values` is readable, with its value.
+  void expect_values(Store& store, const std::map<std::string, std::string>& values) {
     for (const auto& [key, value] : values) EXPECT_EQ(store.region("r").find(key), value) << key;
   }
   // The disk stays full a while, as disks do (long enough for any recovery
@@ -202,15 +203,15 @@ TEST_P(DiskFullTest, SameOpenStoreWritesAgainOnceSpaceReturns) {
     on_disk_.disk().fill();
     for (int i = 100; i < 110; ++i)
       EXPECT_THROW(store->region("r").set(key_of(i), value_of(i)), StorageError);
-    expect_exactly(*store, acknowledged);  // reads go on
+    expect_values(*store, acknowledged);  // reads go on
     free_space_and_wait();
     acknowledged.merge(write_values(*store, 110, 100));
-    expect_exactly(*store, acknowledged);
+    expect_values(*store, acknowledged);
     for (int i = 100; i < 110; ++i) EXPECT_EQ(store->region("r").find(key_of(i)), std::nullopt);
     EXPECT_EQ(recovery(*store).resumed, 1u);
   }
   auto store = open();
-  expect_exactly(*store, acknowledged);
+  expect_values(*store, acknowledged);
   for (int i = 100; i < 110; ++i) EXPECT_EQ(store->region("r").find(key_of(i)), std::nullopt);
 }
 
@@ -226,17 +227,17 @@ TEST_P(DiskFullTest, FailedCallsChangeNothingStored) {
     EXPECT_THROW(region.erase_multi({key_of(0), key_of(2)}), StorageError);
     free_space_and_wait();
     region.set("after", "resumed");  // resumes the store
-    expect_exactly(*store, {{key_of(0), value_of(0)},
-                            {key_of(1), value_of(1)},
-                            {key_of(2), value_of(2)},
-                            {"after", "resumed"}});
+    expect_values(*store, {{key_of(0), value_of(0)},
+                           {key_of(1), value_of(1)},
+                           {key_of(2), value_of(2)},
+                           {"after", "resumed"}});
     EXPECT_EQ(region.find("new"), std::nullopt);
   }
   auto store = open();
-  expect_exactly(*store, {{key_of(0), value_of(0)},
-                          {key_of(1), value_of(1)},
-                          {key_of(2), value_of(2)},
-                          {"after", "resumed"}});
+  expect_values(*store, {{key_of(0), value_of(0)},
+                         {key_of(1), value_of(1)},
+                         {key_of(2), value_of(2)},
+                         {"after", "resumed"}});
   EXPECT_EQ(store->region("r").find("new"), std::nullopt);
 }
 
@@ -300,14 +301,14 @@ TEST_P(DiskFullTest, FailedFirstWriteAfterAFlushAsksForAReopenAndLosesNothing) {
         EXPECT_NE(std::string(e.what()).find("reopen"), std::string::npos) << e.what();
       }
     }
-    expect_exactly(*store, acknowledged);  // reads go on
+    expect_values(*store, acknowledged);  // reads go on
     EXPECT_EQ(recovery(*store).attempts, 0u);
   }
   auto store = open();
-  expect_exactly(*store, acknowledged);
+  expect_values(*store, acknowledged);
   EXPECT_EQ(store->region("r").find("k"), std::nullopt);
   acknowledged.merge(write_values(*store, 10, 10));
-  expect_exactly(*store, acknowledged);
+  expect_values(*store, acknowledged);
 }
 
 TEST_P(DiskFullTest, ResumesAfterAFlushFoundTheDiskFull) {
@@ -328,10 +329,10 @@ TEST_P(DiskFullTest, ResumesAfterAFlushFoundTheDiskFull) {
     }
     free_space_and_wait();
     acknowledged.merge(write_values(*store, 100, 10));
-    expect_exactly(*store, acknowledged);
+    expect_values(*store, acknowledged);
   }
   auto store = open();
-  expect_exactly(*store, acknowledged);
+  expect_values(*store, acknowledged);
 }
 
 TEST_P(DiskFullTest, AFullDiskUnderSteadyWritesCostsOneAttemptPerRetryInterval) {
@@ -387,10 +388,10 @@ TEST_P(DiskFullTest, ConcurrentWritersLoseNoAcknowledgedWrite) {
     for (auto& writer : writers) writer.join();
     EXPECT_GT(failed.load(), 0);
     EXPECT_GT(acknowledged.size(), before);  // they wrote again, in the same store
-    expect_exactly(*store, acknowledged);
+    expect_values(*store, acknowledged);
   }
   auto store = open();
-  expect_exactly(*store, acknowledged);
+  expect_values(*store, acknowledged);
 }
 
 }  // namespace
