@@ -85,8 +85,7 @@ std::size_t remove_still_removable(Engine& engine, rocksdb::ColumnFamilyHandle* 
     // stripes are never held across an fsync.
     rocksdb::WriteOptions options = engine.write_options();
     options.sync = false;
-    check_status(engine.db().Write(options, &batch),
-                 "region '" + region + "': sweep write failed");
+    engine.write(batch, options, "region '" + region + "': sweep write failed");
   }
   return removed;
 }

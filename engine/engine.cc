@@ -3,6 +3,7 @@
 #include <rocksdb/options.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <system_error>
@@ -39,6 +40,7 @@ void warn_if_others_may_read(const fs::path& dir, fs::perms mode,
 
 void check_status(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return;
+  if (is_no_space(status)) throw StorageError(disk_full_message(what, status));
   if (status.IsCorruption())
     throw Corruption(std::string(what) + ": " + status.ToString());
   throw StorageError(std::string(what) + ": " + status.ToString());
@@ -231,8 +233,40 @@ std::vector<std::string> Engine::region_names() const {
 }
 
 void Engine::write(rocksdb::WriteBatch& batch) {
-  check_status(pipeline_ ? pipeline_->write(batch) : db_->Write(options_.write, &batch),
-               "write failed");
+  rocksdb::Status status =
+      pipeline_ ? pipeline_->write(batch) : db_->Write(options_.write, &batch);
+  if (!status.ok()) {
+    status = resume_after(status);
+    if (status.ok())
+      status = pipeline_ ? pipeline_->write(batch) : db_->Write(options_.write, &batch);
+  }
+  check_status(status, "write failed");
+}
+
+void Engine::write(rocksdb::WriteBatch& batch, const rocksdb::WriteOptions& options,
+                   std::string_view what) {
+  rocksdb::Status status = db_->Write(options, &batch);
+  if (!status.ok()) {
+    status = resume_after(status);
+    if (status.ok()) status = db_->Write(options, &batch);
+  }
+  check_status(status, what);
+}
+
+rocksdb::Status Engine::resume_after(const rocksdb::Status& failure) {
+  return no_space_recovery_.resume_after(*db_, failure, [this] {
+    const auto holds_writes = [this](rocksdb::ColumnFamilyHandle* family) {
+      std::uint64_t entries = 0;
+      return db_->GetIntProperty(family, rocksdb::DB::Properties::kNumEntriesActiveMemTable,
+                                 &entries) &&
+             entries > 0;
+    };
+    std::lock_guard lock(families_mutex_);
+    if (holds_writes(db_->DefaultColumnFamily())) return true;
+    for (const auto& [name, family] : families_)
+      if (holds_writes(family.handle)) return true;
+    return false;
+  });
 }
 
 std::optional<std::string> Engine::read_metadata(std::string_view key) {
@@ -247,9 +281,11 @@ std::optional<std::string> Engine::read_metadata(std::string_view key) {
 void Engine::write_metadata_durably(std::string_view key, std::string_view value) {
   rocksdb::WriteOptions durable;
   durable.sync = true;
-  check_status(db_->Put(durable, rocksdb::Slice(key.data(), key.size()),
-                        rocksdb::Slice(value.data(), value.size())),
-               "cannot write store metadata '" + std::string(key) + "'");
+  rocksdb::WriteBatch batch;
+  check_status(batch.Put(rocksdb::Slice(key.data(), key.size()),
+                         rocksdb::Slice(value.data(), value.size())),
+               "cannot batch store metadata '" + std::string(key) + "'");
+  write(batch, durable, "cannot write store metadata '" + std::string(key) + "'");
 }
 
 }  // namespace regionkv::engine

@@ -19,6 +19,7 @@
 #include "common/striped_mutex.h"
 #include "engine/commit_pipeline.h"
 #include "engine/no_expiry_keys.h"
+#include "engine/no_space_recovery.h"
 #include "engine/rocksdb_options.h"
 #include "engine/store_directory.h"
 #include "engine/store_lock.h"
@@ -65,7 +66,16 @@ class Engine {
 
   // Durable per StoreOptions::durability; throws StorageError. Under
   // kPowerLoss, concurrent writes share one fsync (engine/commit_pipeline.h).
+  // A write that finds the database stopped by a full disk resumes it and,
+  // if that succeeds, writes (engine/no_space_recovery.h); one that fails
+  // on a full disk says so and has stored nothing.
   void write(rocksdb::WriteBatch& batch);
+  // One write with `options`, outside the commit pipeline (the sweeper's
+  // unsynced deletes, the store's metadata); resumes after a full disk as
+  // write() does. Throws StorageError carrying `what`.
+  void write(rocksdb::WriteBatch& batch, const rocksdb::WriteOptions& options,
+             std::string_view what);
+  NoSpaceRecovery::Stats no_space_recovery_stats() const { return no_space_recovery_.stats(); }
   // Null unless the durability is kPowerLoss.
   const CommitPipeline* commit_pipeline() const { return pipeline_.get(); }
 
@@ -88,6 +98,10 @@ class Engine {
   void close();
   // No region and no metadata: a store whose creation never finished.
   bool is_blank();
+  // OK if a write that failed with `failure` may be written again: the
+  // database resumed after a full disk (engine/no_space_recovery.h).
+  // Otherwise the status to fail it with.
+  rocksdb::Status resume_after(const rocksdb::Status& failure);
 
   // Declared first, so released last: after RocksDB has closed the database
   // (engine/store_lock.h).
@@ -98,6 +112,7 @@ class Engine {
   std::unique_ptr<rocksdb::DB> db_;
   // kPowerLoss only; drained before db_ closes.
   std::unique_ptr<CommitPipeline> pipeline_;
+  NoSpaceRecovery no_space_recovery_;
   struct Family {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
     std::unique_ptr<KeyLocks> key_locks = std::make_unique<KeyLocks>();

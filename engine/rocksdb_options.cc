@@ -4,13 +4,22 @@
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
+#include "engine/no_space_recovery.h"
 #include "engine/owner_only_files.h"
 #include "engine/rocksdb_logger.h"
 
 namespace regionkv::engine {
+namespace {
+
+std::atomic<rocksdb::Env*> test_store_env{nullptr};
+
+}  // namespace
+
+void TEST_set_store_env(rocksdb::Env* env) { test_store_env = env; }
 
 void validate_store_options(const StoreOptions& options) {
   if (options.block_cache_bytes == 0)
@@ -47,7 +56,11 @@ StoreRocksDBOptions store_rocksdb_options(const StoreOptions& options,
   db.create_if_missing = options.create_if_missing;
   db.create_missing_column_families = false;
   // Files mode 0600, directories 0700 (engine/owner_only_files.h).
-  db.env = owner_only_env();
+  rocksdb::Env* const test_env = test_store_env;
+  db.env = test_env != nullptr ? test_env : owner_only_env();
+  // The store resumes from a full disk on its write path, not on RocksDB's
+  // recovery thread (engine/no_space_recovery.h).
+  db.listeners.push_back(no_space_listener());
   // Keep RocksDB's own log out of the store directory (engine/rocksdb_logger.h).
   db.info_log = make_rocksdb_logger(std::move(log));
   // A torn last record (a crash mid-write) is dropped; damage anywhere else

@@ -44,6 +44,13 @@ StoreRocksDBOptions store_rocksdb_options(
     const StoreOptions& options,
     std::function<void(std::string_view)> log = nullptr);
 
+// Tests only: stores opened while `env` is set use it instead of
+// owner_only_env(), so that a test can put a file system of its own under
+// the store (tests/faults/disk_full_test.cc reports a full disk). `env`
+// must outlive those stores; nullptr restores the default. Not for use
+// while another thread opens a store.
+void TEST_set_store_env(rocksdb::Env* env);
+
 // RocksDB's max_total_wal_size for `options` (max_wal_bytes, or its default).
 std::uint64_t effective_max_wal_bytes(const StoreOptions& options);
 

@@ -44,7 +44,10 @@ class ConfigError : public Error {
 };
 
 // The engine or a server failed: I/O error, store directory in use, a
-// memcached server down. The message carries the underlying error.
+// memcached server down. The message carries the underlying error. On a
+// full disk it says "the disk is full"; the store takes writes again once
+// space is freed, without a reopen, unless the message says to reopen it
+// (docs/reliability.md, "Disk full").
 class StorageError : public Error {
  public:
   using Error::Error;

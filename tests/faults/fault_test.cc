@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <map>
+#include <thread>
 
 #include "engine/engine.h"
 #include "region/store_internals.h"
@@ -113,6 +117,91 @@ TEST(FaultTest, FullDiskIsStorageErrorAndKeepsAcknowledgedWrites) {
   auto store = open_with_region(store_dir);
   for (int i = 0; i < acknowledged; ++i)
     EXPECT_TRUE(store->region("r").find("key-" + std::to_string(i)).has_value()) << i;
+}
+
+// Fills a small tmpfs with a filler file after the store has written. Once
+// the filler is deleted, the same open store must write again.
+class FullDiskTest : public ::testing::TestWithParam<Durability> {};
+
+INSTANTIATE_TEST_SUITE_P(BothDurabilities, FullDiskTest,
+                         ::testing::Values(Durability::kProcessCrash, Durability::kPowerLoss),
+                         [](const auto& info) {
+                           return info.param == Durability::kPowerLoss ? "PowerLoss"
+                                                                       : "ProcessCrash";
+                         });
+
+// Writes `bytes` of zeros to `file`, or as many as fit.
+void fill_with(const fs::path& file, std::size_t bytes) {
+  std::ofstream out(file, std::ios::binary);
+  const std::string block(64 << 10, '\0');
+  for (std::size_t written = 0; written < bytes && out; written += block.size())
+    out.write(block.data(), static_cast<std::streamsize>(block.size()));
+}
+
+TEST_P(FullDiskTest, SameOpenStoreResumesOnceAFillerFileIsDeleted) {
+  TempDir dir;
+  ScratchMount mount(dir.sub("mnt"), "16m");
+  if (!mount.mounted()) GTEST_SKIP() << "mounting a tmpfs is not permitted here";
+  const fs::path store_dir = dir.sub("mnt") / "store";
+  const fs::path filler = dir.sub("mnt") / "filler";
+  StoreOptions options;
+  options.durability = GetParam();
+  options.sweep_interval = std::chrono::milliseconds(0);
+  options.log = [](std::string_view) {};  // RocksDB reports each refused write
+  std::map<std::string, std::string> acknowledged;
+  {
+    auto store = Store::open(store_dir, options);
+    Region& region = store->region("r");
+    region.configure(raw_keys());
+    const std::string big(16 << 10, 'x');
+    for (int i = 0; i < 50; ++i) {
+      region.set("key-" + std::to_string(i), big + std::to_string(i));
+      acknowledged["key-" + std::to_string(i)] = big + std::to_string(i);
+    }
+    fill_with(filler, std::size_t{1} << 30);  // as much as fits
+    try {
+      region.set("while-full", big);
+      FAIL() << "a write succeeded on a full disk";
+    } catch (const StorageError& e) {
+      EXPECT_NE(std::string(e.what()).find("the disk is full"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(region.get("key-0"), acknowledged["key-0"]);  // reads go on
+    EXPECT_THROW(region.set("while-full", "x"), StorageError);
+
+    fs::remove(filler);
+    const auto freed = std::chrono::steady_clock::now();
+    // Writes fail for up to one retry interval after the last failed
+    // attempt to resume (engine/no_space_recovery.h); then one resumes.
+    using Milliseconds = std::chrono::duration<double, std::milli>;
+    bool written = false;
+    Milliseconds resuming_write{0};
+    while (!written && std::chrono::steady_clock::now() - freed < std::chrono::seconds(5)) {
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        region.set("after", "space returned");
+        written = true;
+        resuming_write = std::chrono::steady_clock::now() - started;
+      } catch (const StorageError&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    ASSERT_TRUE(written) << "the open store did not resume within 5 s of space returning";
+    std::printf("space freed to first successful write: %.1f ms (that write, resuming: %.1f ms)\n",
+                Milliseconds(std::chrono::steady_clock::now() - freed).count(),
+                resuming_write.count());
+    acknowledged["after"] = "space returned";
+    for (int i = 0; i < 20; ++i) {
+      region.set("later-" + std::to_string(i), "v");
+      acknowledged["later-" + std::to_string(i)] = "v";
+    }
+    EXPECT_EQ(region.find("while-full"), std::nullopt);
+    for (const auto& [key, value] : acknowledged) EXPECT_EQ(region.find(key), value) << key;
+  }
+  auto store = Store::open(store_dir, options);
+  store->region("r").configure(raw_keys());
+  EXPECT_EQ(store->region("r").find("while-full"), std::nullopt);
+  for (const auto& [key, value] : acknowledged)
+    EXPECT_EQ(store->region("r").find(key), value) << key;
 }
 
 TEST(FaultTest, FlippedByteInSstIsCorruption) {
