@@ -37,8 +37,10 @@
 #include <set>
 #include <system_error>
 
+#include "common/little_endian.h"
 #include "engine/directory_copy.h"
 #include "engine/engine.h"
+#include "engine/fencing_reservation.h"
 #include "engine/owner_only_files.h"
 #include "engine/record.h"
 #include "engine/rocksdb_logger.h"
@@ -196,28 +198,46 @@ rocksdb::Status run_repair_db(const fs::path& dir, const StoreRocksDBOptions& op
   return rocksdb::RepairDB(dir.string(), db_options, known, options.family);
 }
 
-// Writes the format marker if the repair lost it (the caller asserted that
-// the directory is a regionkv store). Returns whether it did.
-bool keep_format_marker(const fs::path& dir, StoreRocksDBOptions options) {
+// The store's own metadata after RocksDB's repair, which may have lost any
+// of it with a table file or a log record (docs/format.md):
+// - the format marker is written again if it is gone: the caller asserted
+//   that the directory is a regionkv store;
+// - each region's reserved fencing-token bound is raised to at least
+//   `fencing_floor`, since a bound lost, or an older one come back, would let
+//   the region hand out again tokens it handed out before the damage.
+// Returns whether it wrote the marker.
+bool restore_store_metadata(const fs::path& dir, StoreRocksDBOptions options,
+                            const std::set<std::string>& regions, std::uint64_t fencing_floor) {
   options.db.create_if_missing = false;
   // Every table file is at level 0 now; compacting is Store::open's to do,
   // with the regions' expiry filters.
   options.family.disable_auto_compactions = true;
-  bool written = false;
-  check_status(with_store_open(dir, options,
-                               [&](rocksdb::DB& db) {
-                                 const std::string key(engine::kFormatMarkerKey);
-                                 std::string marker;
-                                 rocksdb::Status got = db.Get(rocksdb::ReadOptions(), key, &marker);
-                                 if (!got.IsNotFound()) return got;
-                                 rocksdb::WriteOptions durable;
-                                 durable.sync = true;
-                                 written = true;
-                                 return db.Put(durable, key,
-                                               std::string(engine::kFormatMarkerValue));
-                               }),
-               "cannot keep the format marker");
-  return written;
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  bool marker_written = false;
+  const auto restore = [&](rocksdb::DB& db) {
+    std::string stored;
+    rocksdb::Status got =
+        db.Get(rocksdb::ReadOptions(), std::string(engine::kFormatMarkerKey), &stored);
+    if (got.IsNotFound()) {
+      got = db.Put(durable, std::string(engine::kFormatMarkerKey),
+                   std::string(engine::kFormatMarkerValue));
+      marker_written = true;
+    }
+    if (!got.ok()) return got;
+    std::string floor;
+    common::append_u64(floor, fencing_floor);
+    for (const auto& region : regions) {
+      const std::string key = engine::fencing_reservation_key(region);
+      got = db.Get(rocksdb::ReadOptions(), key, &stored);
+      if (!got.ok() && !got.IsNotFound()) return got;
+      if (got.ok() && stored.size() == 8 && common::read_u64(stored, 0) >= fencing_floor) continue;
+      if (rocksdb::Status put = db.Put(durable, key, floor); !put.ok()) return put;
+    }
+    return rocksdb::Status::OK();
+  };
+  check_status(with_store_open(dir, options, restore), "cannot restore the store's metadata");
+  return marker_written;
 }
 
 // Opens the repaired store as Store::open does, and counts what each region
@@ -294,7 +314,21 @@ RepairReport repair_store(const fs::path& dir, const RepairOptions& options) {
                      "was put back as it was)");
       }
     }
-    report.format_marker_written = keep_format_marker(dir, store_options);
+    // Every region the store held before or holds now. A fencing token per
+    // microsecond is more than a store hands out, so tokens continue above
+    // every one handed out before, as memcached's counter does when it
+    // finds itself gone (docs/locks.md).
+    std::set<std::string> regions(named_before.begin(), named_before.end());
+    for (const auto& name :
+         family_names(dir, store_options.db).value_or(std::vector<std::string>{}))
+      regions.insert(name);
+    regions.erase(rocksdb::kDefaultColumnFamilyName);
+    report.fencing_tokens_above =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    report.format_marker_written =
+        restore_store_metadata(dir, store_options, regions, report.fencing_tokens_above);
     report.regions = count_records(dir, options);
   } catch (const Corruption& e) {
     throw Corruption(failed + ": " + e.what() + "; " + copy_is_in);

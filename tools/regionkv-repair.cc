@@ -35,6 +35,7 @@ void print(const std::string& dir, const regionkv::RepairReport& report) {
     std::cout << "the write-ahead logs could not be replayed and are set aside in " << dir
               << "/lost: records only they held are lost\n";
   if (report.format_marker_written) std::cout << "the regionkv format marker was written again\n";
+  std::cout << "fencing tokens continue above " << report.fencing_tokens_above << "\n";
   std::cout << "\nregion\tvalues\tlocks\tcorrupt\n";
   for (const auto& region : report.regions)
     std::cout << regionkv::printable(region.name) << '\t' << region.value_records << '\t'

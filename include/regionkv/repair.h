@@ -24,7 +24,9 @@
 //     engine/repair.cc for why RocksDB 7.8's repair can fail), and puts the
 //     copy back again if that fails too.
 //  4. It writes the regionkv format marker again if the repair lost it: the
-//     caller asserts that the directory is a regionkv store.
+//     caller asserts that the directory is a regionkv store. It raises every
+//     region's fencing-token reservation to the clock in microseconds, so
+//     that no token handed out before is handed out again.
 //  5. It opens the repaired store as Store::open does, and counts what each
 //     region holds.
 //
@@ -36,6 +38,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -75,7 +78,11 @@ struct RepairReport {
   // them (set aside in `dir`/lost): records only in a log were lost.
   bool logs_dropped = false;
   bool format_marker_written = false;  // the repair had lost it
-  std::chrono::milliseconds took{0};   // copy, repair and count
+  // Every region's fencing tokens continue above this, the clock in
+  // microseconds at the repair: the repair may have lost how far a region's
+  // tokens had got, and a token must never be handed out twice.
+  std::uint64_t fencing_tokens_above = 0;
+  std::chrono::milliseconds took{0};  // copy, repair and count
 };
 
 // Repairs the store in `dir`; see the top of this file. Throws NotAStore

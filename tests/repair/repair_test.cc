@@ -148,6 +148,45 @@ TEST(RepairTest, WritesTheFormatMarkerAgainIfTheRepairLostIt) {
   EXPECT_NO_THROW(Store::open(store.dir));
 }
 
+// A repair can lose the table file or log record that held a region's
+// reserved fencing-token bound; the region must not hand out its tokens
+// again.
+TEST(RepairTest, FencingTokensContinueAboveEveryTokenHandedOutBefore) {
+  TempDir dir;
+  std::uint64_t before = 0;
+  fs::path metadata_table;
+  {
+    StoreOptions options;
+    options.sweep_interval = std::chrono::milliseconds(0);
+    auto store = Store::open(dir.sub("store"), options);
+    Region& r = store->region("r");
+    r.configure({});
+    for (int i = 0; i < 3; ++i) before = std::max(before, r.get_lock("k").fencing_token());
+    engine::Engine& engine = StoreInternals::engine(*store);
+    for (auto* family : {engine.db().DefaultColumnFamily(), engine.find_column_family("r")})
+      ASSERT_TRUE(engine.db().Flush({}, family).ok());
+    std::vector<rocksdb::LiveFileMetaData> files;
+    engine.db().GetLiveFilesMetaData(&files);
+    for (const auto& file : files)
+      if (file.column_family_name == rocksdb::kDefaultColumnFamilyName)
+        metadata_table = dir.sub("store") / file.name.substr(1);
+  }
+  ASSERT_FALSE(metadata_table.empty());
+  fs::remove(metadata_table);  // the marker and the reservation with it
+
+  std::vector<std::string> messages;
+  const RepairReport report = repair_store(dir.sub("store"), quiet(&messages));
+  EXPECT_TRUE(report.format_marker_written);
+  EXPECT_GT(report.fencing_tokens_above, before);
+
+  auto store = Store::open(dir.sub("store"));
+  Region& r = store->region("r");
+  r.configure({});
+  const std::uint64_t after = r.get_lock("other").fencing_token();
+  EXPECT_GT(after, before) << "a token handed out again";
+  EXPECT_GT(after, report.fencing_tokens_above);
+}
+
 TEST(RepairTest, ReportsARegionOfWhichNothingCameBack) {
   TempDir dir;
   fs::path gone_table;
