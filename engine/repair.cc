@@ -15,11 +15,12 @@
 //     open reads no table file, but for the few RocksDB opens at recovery;
 //     it needs a readable MANIFEST.
 //  2. RepairDB then has table files only, or logs holding nothing twice.
-//  3. If RepairDB fails all the same (the MANIFEST was unreadable, a log
-//     duplicates, or older table files overlap in their sequence numbers),
-//     the directory is restored from the copy, and RepairDB runs once more
-//     with the logs set aside: records only in a log are then lost, and the
-//     report says so. If that fails too, the directory is restored again.
+//  3. If the logs could not be replayed first (the MANIFEST is unreadable)
+//     and RepairDB fails on them, the directory is restored from the copy,
+//     and RepairDB runs once more with the logs set aside: records only in a
+//     log are then lost, and the report says so. If RepairDB fails on table
+//     files alone (older ones whose sequence numbers enclose one another),
+//     the directory is restored from the copy, and the repair fails.
 //
 // The store's LOCK, RocksDB's own file lock taken through its Env, is held
 // while the store is copied, so that no process opens the store meanwhile
@@ -300,19 +301,17 @@ RepairReport repair_store(const fs::path& dir, const RepairOptions& options) {
     }
   };
   try {
-    replay_logs_into_tables(dir, store_options);
+    const bool logs_replayed = replay_logs_into_tables(dir, store_options);
     rocksdb::Status repaired = run_repair_db(dir, store_options, named_before, options);
-    if (!repaired.ok()) {
+    if (!repaired.ok() && !logs_replayed) {
       restore(repaired.ToString());
       set_logs_aside(dir);
       report.logs_dropped = true;
       repaired = run_repair_db(dir, store_options, named_before, options);
-      if (!repaired.ok()) {
-        restore(repaired.ToString());
-        check_status(repaired,
-                     "RocksDB's repair (with the write-ahead logs and without them; the store "
-                     "was put back as it was)");
-      }
+    }
+    if (!repaired.ok()) {
+      restore(repaired.ToString());
+      check_status(repaired, "RocksDB's repair (the store was put back as it was)");
     }
     // Every region the store held before or holds now. A fencing token per
     // microsecond is more than a store hands out, so tokens continue above

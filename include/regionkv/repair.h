@@ -19,10 +19,10 @@
 //     past bad records, if the MANIFEST still reads, then runs RocksDB's
 //     RepairDB on `dir` with the store's own options, naming every region
 //     the MANIFEST still names (regions it cannot name come back from their
-//     table files). If RepairDB fails, it puts the copy back and tries once
-//     more with the logs set aside, losing what only they held (see
-//     engine/repair.cc for why RocksDB 7.8's repair can fail), and puts the
-//     copy back again if that fails too.
+//     table files). If RepairDB fails on logs it could not replay first, it
+//     puts the copy back and tries once more with the logs set aside, losing
+//     what only they held; if RepairDB fails all the same, it puts the copy
+//     back and fails (engine/repair.cc says why RocksDB 7.8's repair can).
 //  4. It writes the regionkv format marker again if the repair lost it: the
 //     caller asserts that the directory is a regionkv store. It raises every
 //     region's fencing-token reservation to the clock in microseconds, so
@@ -74,8 +74,9 @@ struct RepairReport {
   std::vector<std::string> lost_regions;
   // Table files RocksDB could not read and set aside in `dir`/lost.
   std::vector<std::string> tables_set_aside;
-  // RocksDB's repair failed with the write-ahead logs and succeeded without
-  // them (set aside in `dir`/lost): records only in a log were lost.
+  // The write-ahead logs could not be replayed (the MANIFEST was unreadable)
+  // and RocksDB's repair failed on them; it succeeded without them (set
+  // aside in `dir`/lost): records only in a log were lost.
   bool logs_dropped = false;
   bool format_marker_written = false;  // the repair had lost it
   // Every region's fencing tokens continue above this, the clock in
