@@ -3,7 +3,8 @@
 #   runtime   the shared library                          libregionkv<soversion>
 #   dev       headers, the static library, the .so link,
 #             a CMake package and a pkg-config file        libregionkv-dev
-#   tools     regionkv-dump and its manual page            regionkv-tools
+#   tools     regionkv-dump, regionkv-repair and their
+#             manual pages                                 regionkv-tools
 #   python    the Python module (python/CMakeLists.txt)    python3-regionkv
 include(CMakePackageConfigHelpers)
 

@@ -76,10 +76,14 @@ package (find_package(regionkv)) and a pkg-config file.")
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME ${REGIONKV_DEB_NAME_tools})
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_TOOLS_DESCRIPTION
-"inspect regionkv stores
+"inspect and repair regionkv stores
 regionkv-dump shows what a regionkv store holds, its values and its
 lock records, as a table or as JSON, also while the process that owns
-the store keeps running. It never writes into the store.")
+the store keeps running. It never writes into the store, and reports
+any damage RocksDB finds.
+.
+regionkv-repair repairs a damaged store in place with RocksDB's repair,
+after copying the whole store directory aside.")
 
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME ${REGIONKV_DEB_NAME_python})
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)

@@ -6,18 +6,20 @@
 namespace regionkv::engine {
 namespace {
 
-class ErrorLogger : public rocksdb::Logger {
+class LineLogger : public rocksdb::Logger {
  public:
-  explicit ErrorLogger(std::function<void(std::string_view)> log)
-      : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL), log_(std::move(log)) {}
+  LineLogger(std::function<void(std::string_view)> log, rocksdb::InfoLogLevel level)
+      : rocksdb::Logger(level), log_(std::move(log)) {}
 
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override {
-    // Only messages at or above ERROR_LEVEL reach here (the level filter is
-    // applied by Logger::Logv(level, ...)).
+    // Only messages at or above the logger's level reach here (the level
+    // filter is applied by Logger::Logv(level, ...)).
     char buffer[1024];
     std::vsnprintf(buffer, sizeof(buffer), format, ap);
-    report(log_, std::string("rocksdb: ") + buffer);
+    std::string_view line(buffer);
+    while (line.ends_with('\n')) line.remove_suffix(1);  // some messages end with one
+    report(log_, "rocksdb: " + std::string(line));
   }
 
  private:
@@ -27,8 +29,8 @@ class ErrorLogger : public rocksdb::Logger {
 }  // namespace
 
 std::shared_ptr<rocksdb::Logger> make_rocksdb_logger(
-    std::function<void(std::string_view)> log) {
-  return std::make_shared<ErrorLogger>(std::move(log));
+    std::function<void(std::string_view)> log, rocksdb::InfoLogLevel level) {
+  return std::make_shared<LineLogger>(std::move(log), level);
 }
 
 void report(const std::function<void(std::string_view)>& log, std::string_view message) {

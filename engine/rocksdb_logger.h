@@ -17,10 +17,12 @@
 
 namespace regionkv::engine {
 
-// Each error becomes one line "rocksdb: <message>" passed to `log`, from
-// whichever RocksDB thread reports it; null: the line goes to stderr.
+// Each error (each message at `level` or above) becomes one line
+// "rocksdb: <message>" passed to `log`, from whichever RocksDB thread reports
+// it; null: the line goes to stderr.
 std::shared_ptr<rocksdb::Logger> make_rocksdb_logger(
-    std::function<void(std::string_view)> log = nullptr);
+    std::function<void(std::string_view)> log = nullptr,
+    rocksdb::InfoLogLevel level = rocksdb::InfoLogLevel::ERROR_LEVEL);
 
 // Passes `message` to `log`, or writes it to stderr as one line prefixed
 // "regionkv: " if `log` is null.

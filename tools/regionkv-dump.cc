@@ -12,18 +12,15 @@
 #include "regionkv/regionkv.h"
 #include "dump_json.h"
 #include "dump_table.h"
+#include "exit_status.h"
 
 namespace {
 
-constexpr int kFailure = 1;
-constexpr int kUsage = 2;
+using regionkv::tools::kFailure;
+using regionkv::tools::kUsage;
 
-// One line on stderr, whatever the message holds.
 int fail(int status, std::string message) {
-  for (char& c : message)
-    if (c == '\n' || c == '\r') c = ' ';
-  std::cerr << "regionkv-dump: " << message << std::endl;
-  return status;
+  return regionkv::tools::fail("regionkv-dump", status, std::move(message));
 }
 
 // The dump went out, but without what damage hid or without its corrupt

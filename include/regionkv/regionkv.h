@@ -27,6 +27,7 @@
 #include "regionkv/region.h"
 #include "regionkv/region_config.h"
 #include "regionkv/region_context.h"
+#include "regionkv/repair.h"
 #include "regionkv/registry.h"
 #include "regionkv/store.h"
 #include "regionkv/store_options.h"

@@ -3,19 +3,11 @@
 #include <rocksdb/write_batch.h>
 
 #include "common/little_endian.h"
+#include "engine/fencing_reservation.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
 
 namespace regionkv {
-namespace {
-
-// Where a region's reserved fencing-token bound is kept in the store's
-// metadata (docs/format.md).
-std::string fencing_metadata_key(const std::string& region) {
-  return "fencing_token_reserved/" + region;
-}
-
-}  // namespace
 
 RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
     : engine_(engine),
@@ -24,7 +16,8 @@ RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
       key_locks_(engine.key_locks(region_name_)),
       fencing_(
           [this]() -> std::optional<std::uint64_t> {
-            const auto stored = engine_.read_metadata(fencing_metadata_key(region_name_));
+            const auto stored =
+                engine_.read_metadata(engine::fencing_reservation_key(region_name_));
             if (!stored) return std::nullopt;
             if (stored->size() != 8)
               throw Corruption("region '" + region_name_ + "': corrupt fencing counter (" +
@@ -34,7 +27,7 @@ RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
           [this](std::uint64_t bound) {
             std::string bytes;
             common::append_u64(bytes, bound);
-            engine_.write_metadata_durably(fencing_metadata_key(region_name_), bytes);
+            engine_.write_metadata_durably(engine::fencing_reservation_key(region_name_), bytes);
           }) {
   load_leases();
   locks_ = make_native_locks();

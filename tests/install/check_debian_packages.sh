@@ -26,6 +26,11 @@ for deb in "${debs[@]}"; do
   dpkg -x "$deb" "$root"
 done
 
+for tool in regionkv-dump regionkv-repair; do
+  [[ -x "$root/usr/bin/$tool" && -f "$root/usr/share/man/man1/$tool.1.gz" ]] || {
+    echo "$tool or its manual page is missing"; exit 1; }
+done
+
 libdir=$(dirname "$(find "$root" -name 'libregionkv.so' -print -quit)")
 [[ -n "$libdir" && -L "$libdir/libregionkv.so" ]] || { echo "no libregionkv.so link"; exit 1; }
 soname=$(objdump -p "$libdir"/libregionkv.so.*.*.* | awk '/SONAME/ {print $2}')

@@ -29,13 +29,14 @@ void flush(engine::Engine& engine, rocksdb::ColumnFamilyHandle* family) {
   check(engine.db().Flush(rocksdb::FlushOptions(), family), "flush");
 }
 
-// Region r's table files at `level`, as RocksDB names them.
-std::vector<rocksdb::LiveFileMetaData> files_at(engine::Engine& engine, int level) {
+// The table files of `family` at `level`, as RocksDB names them.
+std::vector<rocksdb::LiveFileMetaData> files_at(engine::Engine& engine, int level,
+                                                const std::string& family = "r") {
   std::vector<rocksdb::LiveFileMetaData> all;
   engine.db().GetLiveFilesMetaData(&all);
   std::vector<rocksdb::LiveFileMetaData> found;
   for (const auto& file : all)
-    if (file.column_family_name == "r" && file.level == level) found.push_back(file);
+    if (file.column_family_name == family && file.level == level) found.push_back(file);
   return found;
 }
 
@@ -108,6 +109,9 @@ LayeredStore write_layered_store(const fs::path& dir) {
   std::sort(by_age.begin(), by_age.end(),
             [](const auto& a, const auto& b) { return a.smallest_seqno < b.smallest_seqno; });
   for (const auto& file : by_age) layout.level_zero_files.push_back(dir / file.name.substr(1));
+  const auto metadata = files_at(engine, 0, rocksdb::kDefaultColumnFamilyName);
+  if (metadata.size() != 1) throw std::runtime_error("expected one metadata table file");
+  layout.metadata_file = dir / metadata[0].name.substr(1);
   store.reset();
 
   if (layout.level_one_files.size() != 4 || layout.level_zero_files.size() != 2 ||

@@ -29,6 +29,7 @@ struct LayeredStore {
   std::filesystem::path older_log;
   std::filesystem::path newest_log;
   std::filesystem::path manifest;
+  std::filesystem::path metadata_file;  // the default column family's: the format marker
 };
 
 inline constexpr int kLayeredRecords = 3000;     // in region "r"
