@@ -106,14 +106,13 @@ void FakeServer::serve() {
       }
       if (got <= 0) continue;
       if (script_.behavior == Behavior::kGarbage) {
-        [[maybe_unused]] const ssize_t sent = ::send(connection.fd, script_.answer.data(),
-                                                     script_.answer.size(), MSG_NOSIGNAL);
+        [[maybe_unused]] const ssize_t sent =
+            ::send(connection.fd, script_.answer.data(), script_.answer.size(), MSG_NOSIGNAL);
       } else if (script_.behavior == Behavior::kDrip && !connection.dripping_since) {
         if (!script_.first_answer.empty() && !connection.answered_first) {
           connection.answered_first = true;
-          [[maybe_unused]] const ssize_t sent =
-              ::send(connection.fd, script_.first_answer.data(), script_.first_answer.size(),
-                     MSG_NOSIGNAL);
+          [[maybe_unused]] const ssize_t sent = ::send(connection.fd, script_.first_answer.data(),
+                                                       script_.first_answer.size(), MSG_NOSIGNAL);
           continue;
         }
         connection.dripping_since = Clock::now();

@@ -25,8 +25,7 @@ void set_poll_timeout(memcached_st* client, std::chrono::milliseconds timeout) {
 }  // namespace
 
 CallWatchdog::CallWatchdog(std::chrono::milliseconds io_timeout)
-    : io_timeout_(io_timeout),
-      tick_(std::max(std::chrono::milliseconds(1), io_timeout / 8)) {}
+    : io_timeout_(io_timeout), tick_(std::max(std::chrono::milliseconds(1), io_timeout / 8)) {}
 
 CallWatchdog::~CallWatchdog() {
   {

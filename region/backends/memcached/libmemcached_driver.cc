@@ -200,8 +200,7 @@ std::uint64_t increment_with(ClientPool::Borrowed& client, bool binary_protocol,
   client.tally().failed(client.get(), key, MEMCACHED_FAILURE);
   client.discard();
   throw StorageError(common::describe_server("memcached", server_of(client.get(), key)) +
-                     ": counter '" +
-                     printable(key) + "' keeps vanishing");
+                     ": counter '" + printable(key) + "' keeps vanishing");
 }
 
 // Counts a call on `key` as answered when it ends, unless it failed (fail()

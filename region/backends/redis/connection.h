@@ -67,8 +67,7 @@ class Connection {
  private:
   [[noreturn]] void fail(std::string_view what, int saved_errno);
   // The deadline passed while sending (`events` POLLOUT) or reading.
-  [[noreturn]] void time_out(std::string_view what, short events,
-                             const common::Deadline& deadline);
+  [[noreturn]] void time_out(std::string_view what, short events, const common::Deadline& deadline);
   // Waits until the socket is ready for `events`, or throws at the deadline.
   void wait_for(short events, std::string_view what, const common::Deadline& deadline);
   void append(const Command& command);

@@ -20,8 +20,7 @@ ConnectionPool::ConnectionPool(ServerAddress server, ConnectionSettings settings
       size_(size),
       calls_(server_.to_string()) {}
 
-std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve(
-    const common::Deadline& deadline) {
+std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve(const common::Deadline& deadline) {
   std::unique_lock lock(mutex_);
   const auto has_room = [&] { return !idle_.empty() || open_ < size_; };
   // Checked before the timed wait, which reads the clock to start.

@@ -187,10 +187,9 @@ std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands)
   // Group by pool, keeping each server's commands in their order.
   std::vector<std::pair<ConnectionPool*, std::vector<std::size_t>>> groups;
   for (std::size_t i = 0; i < commands.size(); ++i) {
-    ConnectionPool* pool =
-        cluster_mode()
-            ? &pool_for_slot(key_slot(commands[i].routing_key), commands[i].routing_key, deadline)
-            : standalone_pool_;
+    ConnectionPool* pool = cluster_mode() ? &pool_for_slot(key_slot(commands[i].routing_key),
+                                                           commands[i].routing_key, deadline)
+                                          : standalone_pool_;
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const auto& entry) { return entry.first == pool; });
     if (group == groups.end()) group = groups.insert(groups.end(), {pool, {}});
@@ -245,8 +244,7 @@ std::vector<ServerStats> RedisClient::server_stats() const {
 void RedisClient::throw_error_reply(ConnectionPool& pool, const Command& command,
                                     std::string_view routing_key, const redisReply& reply) {
   pool.calls().error_answer();
-  const std::string what = describe_server(pool.server()) + ": " +
-                           std::string(command.name()) +
+  const std::string what = describe_server(pool.server()) + ": " + std::string(command.name()) +
                            (routing_key.empty() ? "" : " of key '" + printable(routing_key) + "'") +
                            " failed: " + printable(reply_text(reply));
   if (is_error_code(reply, "WRONGTYPE")) throw Corruption(what);

@@ -44,8 +44,8 @@ std::int64_t number_in_range(std::string_view text, const std::string& what, std
                              std::int64_t high) {
   const auto value = whole_number(text);
   if (!value || *value < low || *value > high)
-    invalid(what + " '" + printable(text) + "' is not a whole number from " +
-            std::to_string(low) + " to " + std::to_string(high));
+    invalid(what + " '" + printable(text) + "' is not a whole number from " + std::to_string(low) +
+            " to " + std::to_string(high));
   return *value;
 }
 
