@@ -73,7 +73,7 @@ void restore_directory(const fs::path& dir, const fs::path& copy) {
 
 fs::path copy_directory_aside(const fs::path& from, const std::string& suffix) {
   const fs::path source = from.has_filename() ? from : from.parent_path();  // "a/b/"
-  const fs::path copy = reserve_copy_name(source, suffix);
+  fs::path copy = reserve_copy_name(source, suffix);
   try {
     copy_contents(source, copy);
     sync(copy);

@@ -95,6 +95,7 @@ rocksdb::Status open_read_only_and_close(const fs::path& dir, const StoreRocksDB
   rocksdb::Status status = rocksdb::DB::ListColumnFamilies(options.db, dir.string(), &names);
   if (!status.ok()) return status;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(names.size());
   for (const auto& name : names) descriptors.emplace_back(name, options.family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

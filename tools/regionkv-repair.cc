@@ -4,6 +4,7 @@
 // 0 repaired; 2 bad usage or no store at the path; 1 any other failure (the
 // store is in use, the copy cannot be made, the repair fails).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -25,7 +26,7 @@ void print(const std::string& dir, const regionkv::RepairReport& report) {
   std::cout << "copied " << dir << " aside to " << report.copy.string()
             << " (the store as it was: move it back to undo the repair)\n";
   std::cout << "repaired " << dir << " in " << std::fixed << std::setprecision(2)
-            << report.took.count() / 1000.0 << " s\n";
+            << std::chrono::duration<double>(report.took).count() << " s\n";
   if (!report.tables_set_aside.empty()) {
     std::cout << "table files RocksDB could not read, set aside in " << dir << "/lost:";
     for (const auto& table : report.tables_set_aside) std::cout << ' ' << table;
