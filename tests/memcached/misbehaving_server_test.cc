@@ -95,5 +95,20 @@ TEST_P(NotMemcached, AConnectionThatTimedOutIsNeverUsedAgain) {
   expect_a_timed_out_connection_is_not_used_again(region, server);
 }
 
+// A mistaken url may be megabytes long: the message that refuses it, or
+// that fails a call on it, names it with at most 200 bytes of it.
+TEST(LongMemcachedUrl, IsCutInTheMessagesThatEchoIt) {
+  const std::string host(1 << 20, 'h');
+  MemcachedClient client;
+  std::string error = "(accepted, and a call succeeded)";
+  try {
+    client.region(random_hex(), host + ":11211").find("k");
+  } catch (const std::exception& refused) {
+    error = refused.what();
+  }
+  EXPECT_LT(error.size(), 1000u) << error.substr(0, 1000);
+  EXPECT_TRUE(mentions(error, "hhh... (")) << error.substr(0, 1000);
+}
+
 }  // namespace
 }  // namespace regionkv::testing

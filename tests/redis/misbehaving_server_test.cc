@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <vector>
 
 #include "tests/redis/live_redis.h"
 #include "tests/support/failing_calls.h"
@@ -66,6 +68,21 @@ TEST_F(NotRedis, AConnectionThatTimedOutIsNeverUsedAgain) {
   FakeServer server(FakeServer::drip(kHugeBulk));
   Region& region = region_on(server);
   expect_a_timed_out_connection_is_not_used_again(region, server);
+}
+
+// A mistaken url may be a megabyte long: every failed call's message names
+// the server with at most 200 bytes of it, and its length. (No name server
+// is asked: a name that long is refused before a query is sent.)
+TEST_F(NotRedis, AMegabyteUrlIsCutInEveryFailedCallsMessage) {
+  const std::string host(1 << 20, 'h');
+  Region& region = client_.region(random_hex(), {{"url", "redis://" + host + ":6379/0"}});
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { region.find("k"); }, [&] { region.set("k", "v"); },
+           [&] { region.get_lock("k"); }}) {
+    const std::string error = outcome_of(call).error;
+    EXPECT_LT(error.size(), 1000u) << error.substr(0, 1000);
+    EXPECT_TRUE(mentions(error, "hhh... (1048581 bytes):")) << error.substr(0, 1000);
+  }
 }
 
 }  // namespace
