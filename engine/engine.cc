@@ -86,7 +86,9 @@ std::unique_ptr<Engine> Engine::open(const fs::path& dir,
     if (found.permissions) warn_if_others_may_read(dir, *found.permissions, options.log);
     return engine;
   } catch (...) {
-    if (found.kind != DirectoryKind::kMissing) lock->undo_created_files();
+    // Null once the engine took it: then the open had succeeded, and the
+    // engine's destruction released it.
+    if (lock && found.kind != DirectoryKind::kMissing) lock->undo_created_files();
     throw;
   }
 }
