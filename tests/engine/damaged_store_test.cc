@@ -49,15 +49,6 @@ std::unique_ptr<Store> open_configured(const fs::path& path) {
   return store;
 }
 
-// Files of `dir` whose names end with `suffix`, in name (so number) order.
-std::vector<fs::path> files_ending(const fs::path& dir, const std::string& suffix) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().string().ends_with(suffix)) found.push_back(entry.path());
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
 // A store whose writes are spread over two logs and a table file: region
 // a's first writes flushed to a table, b's first writes in the older log
 // (kept alive by them), and later writes to both in the newest log.

@@ -106,14 +106,6 @@ void make_template_store(const fs::path& path) {
   write_step(2);
 }
 
-std::vector<fs::path> files_ending(const fs::path& dir, const std::string& suffix) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().string().ends_with(suffix)) found.push_back(entry.path());
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
 fs::path file_of(const fs::path& dir, File file) {
   const auto manifests = [&] {
     std::vector<fs::path> found;

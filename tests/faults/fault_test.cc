@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "region/store_internals.h"
 #include "regionkv/regionkv.h"
+#include "tests/support/directory_digest.h"
 #include "tests/support/temp_dir.h"
 
 namespace regionkv::testing {
@@ -38,14 +39,6 @@ std::unique_ptr<Store> open_with_region(const fs::path& dir) {
 void write_values(Store& store, int count) {
   for (int i = 0; i < count; ++i)
     store.region("r").set("key-" + std::to_string(i), value_of(i));
-}
-
-std::vector<fs::path> files_ending(const fs::path& dir, const std::string& suffix) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().string().ends_with(suffix)) found.push_back(entry.path());
-  std::sort(found.begin(), found.end());
-  return found;
 }
 
 void flip_byte(const fs::path& file, std::uintmax_t offset) {

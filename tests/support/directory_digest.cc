@@ -3,6 +3,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -27,6 +28,15 @@ std::map<std::string, std::string> digest_directory(const std::filesystem::path&
     digest[name] = std::to_string(bytes.size()) + " bytes, xxh3 " + hex;
   }
   return digest;
+}
+
+std::vector<std::filesystem::path> files_ending(const std::filesystem::path& dir,
+                                                const std::string& suffix) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().string().ends_with(suffix)) found.push_back(entry.path());
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 }  // namespace regionkv::testing
