@@ -43,8 +43,8 @@ std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
     return region + '\0' + std::string(kind);
   };
   std::vector<engine::SweepTarget> targets;
-  const std::vector<std::string> families = engine ? engine->region_names()
-                                                   : std::vector<std::string>();
+  const std::vector<std::string> families =
+      engine ? engine->region_names() : std::vector<std::string>();
   for (const std::string& name : families) {
     targets.push_back(engine::SweepTarget{
         id(name, "column family"), "region '" + name + "' (its column family)",

@@ -149,8 +149,7 @@ TEST(RemoteStoreTest, AForkedChildsCopyRefusesEveryCallAndTheParentCarriesOn) {
   const auto child = run_in_forked_child([&](std::string& report) {
     const auto refused = [&](const std::string& name, const std::function<void()>& call) {
       const std::string message = message_of(call);
-      if (message.find("was forked from process " + std::to_string(getppid())) ==
-          std::string::npos)
+      if (message.find("was forked from process " + std::to_string(getppid())) == std::string::npos)
         report += name + ": " + message + "\n";
     };
     refused("get", [&] { region.get("k"); });
