@@ -61,6 +61,8 @@ LockedWriteResult DefaultLocks::erase_locked(std::string_view key, std::string_v
   return locks_.erase_locked(key, lock_key, fencing_token);
 }
 
+bool DefaultLocks::is_locked(std::string_view lock_key) { return locks_.is_locked(lock_key); }
+
 std::optional<LeaseRecord> DefaultLocks::ValueRecords::lease(Section&,
                                                              std::string_view lock_key) {
   // A spent lease has expired as a value, and reads as absent.

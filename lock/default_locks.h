@@ -37,6 +37,7 @@ class DefaultLocks final : public LockBackend {
                                std::uint64_t fencing_token) override;
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
+  bool is_locked(std::string_view lock_key) override;
 
  private:
   using Stripes = common::StripedMutex<256>;

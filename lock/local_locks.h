@@ -10,7 +10,8 @@
 //   unlock        deletes the record only if it carries the caller's token
 //                 (live or spent; another holder's record stays);
 //   set_locked,   write only if judge_locked_write allows it for the record
-//   erase_locked  as it is at that moment.
+//   erase_locked  as it is at that moment;
+//   is_locked     reads the record: what try_lock would find.
 // The store supplies its records through a type satisfying LockRecords.
 // Stores whose lock records live on servers have algorithms of their own
 // (lock/README.md lists them).
@@ -95,6 +96,12 @@ class LocalLocks final : public LockBackend {
     if (!may_write(section, lock_key, fencing_token, now)) return LockedWriteResult::kLockLost;
     return records_.erase_value(section, key, now) ? LockedWriteResult::kApplied
                                                    : LockedWriteResult::kKeyAbsent;
+  }
+
+  bool is_locked(std::string_view lock_key) override {
+    auto section = records_.exclusive(lock_key);
+    const auto holder = records_.lease(section, lock_key);
+    return holder && holder->live_at(records_.now());
   }
 
  private:

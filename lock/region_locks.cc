@@ -92,6 +92,10 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
                         std::to_string(settings_.max_lock_attempts) + ") reached");
 }
 
+bool RegionLocks::is_locked(std::string_view record_key) const {
+  return settings_.locking && backend_.is_locked(record_key);
+}
+
 bool RegionLocks::admit_locked_write(const Lock& lock, std::string_view key) const {
   const RegionLocks* owner = lock.owner();
   if (owner != this)

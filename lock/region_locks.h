@@ -48,6 +48,11 @@ class RegionLocks {
   // process. Throws LockUnavailable after the last attempt.
   Lock acquire(std::string_view key, std::string record_key);
 
+  // Whether anyone holds the lock whose record is `record_key` (the lock
+  // backend's is_locked); false with locking off, as such locks store
+  // nothing.
+  bool is_locked(std::string_view record_key) const;
+
   // Whether a write of raw key `key` under `lock` goes to the lock backend
   // (false: the region has locking off, and the write is a plain one).
   // Throws std::invalid_argument if the lock is for another key or region

@@ -331,6 +331,11 @@ Lock Region::get_lock(std::string_view key) {
   return s.locks->acquire(key, stored_key(s, key, lock::kLockKeyPrefix));
 }
 
+bool Region::is_locked(std::string_view key) const {
+  const Configured& s = state();
+  return s.locks->is_locked(stored_key(s, key, lock::kLockKeyPrefix));
+}
+
 std::string Region::get_or_create(std::string_view key,
                                   const std::function<std::string()>& creator) {
   if (auto value = find(key)) return std::move(*value);

@@ -5,6 +5,7 @@
 #include "region/backend_registry.h"
 #include "region/backends/rocksdb_backend.h"
 #include "region/store_internals.h"
+#include "regionkv/errors.h"
 #include "regionkv/memcached.h"
 #include "regionkv/memory_backend.h"
 #include "regionkv/redis.h"
@@ -33,8 +34,13 @@ Registries& registries() {
       return std::make_unique<RedisBackend>(context.config, context.region_name);
     };
     r->backends["rocksdb"] = [](const registry::BackendContext& context) {
-      return std::make_unique<RocksDBBackend>(StoreInternals::engine(context.store),
-                                              context.region_name);
+      engine::Engine* engine = StoreInternals::find_engine(context.store);
+      if (engine == nullptr)
+        throw ConfigError("region '" + context.region_name +
+                          "': the rocksdb backing store needs a store directory, and this store "
+                          "has none (Store::open_remote); configure the region on redis, "
+                          "memcached or memory, or open the store with Store::open(dir)");
+      return std::make_unique<RocksDBBackend>(*engine, context.region_name);
     };
     return r;
   }();

@@ -14,10 +14,10 @@ namespace regionkv {
 struct Store::Impl {
   // First: a forked child refuses every call before touching anything else.
   common::ForkGuard fork_guard;
-  std::filesystem::path directory;
+  std::filesystem::path directory;  // empty: a store from open_remote()
   StoreOptions options;
   std::shared_ptr<const TimeSource> clock;
-  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<engine::Engine> engine;  // null: a store from open_remote()
 
   std::mutex regions_mutex;
   std::map<std::string, std::unique_ptr<Region>, std::less<>> regions;  // guarded
@@ -27,8 +27,13 @@ struct Store::Impl {
   // Every column family of the store, then the backend of every configured
   // region (a no-op for those whose records live in a column family).
   std::vector<engine::SweepTarget> sweep_targets();
+  // Takes `options`, and starts the sweeper: the last step of an open.
+  void start(StoreOptions store_options);
+  std::string describe() const {
+    return engine ? "store " + directory.string() : std::string("store without a directory");
+  }
   void refuse_if_forked() const {
-    if (fork_guard.inherited()) fork_guard.refuse("store " + directory.string());
+    if (fork_guard.inherited()) fork_guard.refuse(describe());
   }
 };
 
@@ -38,7 +43,9 @@ std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
     return region + '\0' + std::string(kind);
   };
   std::vector<engine::SweepTarget> targets;
-  for (const std::string& name : engine->region_names()) {
+  const std::vector<std::string> families =
+      engine ? engine->region_names() : std::vector<std::string>();
+  for (const std::string& name : families) {
     targets.push_back(engine::SweepTarget{
         id(name, "column family"), "region '" + name + "' (its column family)",
         [this, name](TimePoint now, std::string_view resume_from, engine::SteadyTime deadline) {
@@ -71,28 +78,39 @@ void validate_region_name(std::string_view name) {
     throw std::invalid_argument("region name may not contain NUL");
 }
 
+void check_sweep_interval(const StoreOptions& options) {
+  if (options.sweep_interval.count() < 0)
+    throw std::invalid_argument("sweep_interval may not be negative");
+}
+
 }  // namespace
+
+void Store::Impl::start(StoreOptions store_options) {
+  options = std::move(store_options);
+  clock = options.time_source ? std::shared_ptr<const TimeSource>(options.time_source)
+                              : system_time_source();
+  // Failed sweeps go to sweep_error_log if set, else to the store's log.
+  std::function<void(std::string_view)> sweep_log =
+      options.sweep_error_log ? options.sweep_error_log : options.log;
+  sweeper = std::make_unique<engine::Sweeper>(engine::Sweeper::Options{
+      options.sweep_interval, clock, [this] { return sweep_targets(); }, std::move(sweep_log)});
+  if (options.sweep_interval.count() > 0) sweeper->start();
+}
 
 std::unique_ptr<Store> Store::open(const std::filesystem::path& dir,
                                    StoreOptions options) {
-  if (options.sweep_interval.count() < 0)
-    throw std::invalid_argument("sweep_interval may not be negative");
+  check_sweep_interval(options);
   auto impl = std::make_unique<Impl>();
   impl->directory = dir;
-  impl->clock = options.time_source
-                    ? std::shared_ptr<const TimeSource>(options.time_source)
-                    : system_time_source();
   impl->engine = engine::Engine::open(dir, options);
-  impl->options = std::move(options);
-  Impl* state = impl.get();
-  // Failed sweeps go to sweep_error_log if set, else to the store's log.
-  std::function<void(std::string_view)> sweep_log = state->options.sweep_error_log
-                                                        ? state->options.sweep_error_log
-                                                        : state->options.log;
-  impl->sweeper = std::make_unique<engine::Sweeper>(engine::Sweeper::Options{
-      state->options.sweep_interval, state->clock,
-      [state] { return state->sweep_targets(); }, std::move(sweep_log)});
-  if (state->options.sweep_interval.count() > 0) state->sweeper->start();
+  impl->start(std::move(options));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+std::unique_ptr<Store> Store::open_remote(StoreOptions options) {
+  check_sweep_interval(options);
+  auto impl = std::make_unique<Impl>();
+  impl->start(std::move(options));
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -125,6 +143,7 @@ Region& Store::region(std::string_view name) {
 
 std::vector<std::string> Store::region_names() const {
   impl_->refuse_if_forked();
+  if (!impl_->engine) return {};
   return impl_->engine->region_names();
 }
 
@@ -142,11 +161,13 @@ StoreStats Store::stats() const {
   impl_->refuse_if_forked();
   StoreStats stats;
   stats.taken_at = impl_->clock->now();
-  stats.engine = impl_->engine->stats();
   stats.sweeper = impl_->sweeper->stats();
   // Every region this process configured, and every RocksDB region on disk.
   std::map<std::string, RegionStats, std::less<>> regions;
-  for (const std::string& name : impl_->engine->region_names()) regions[name].name = name;
+  if (impl_->engine) {
+    stats.engine = impl_->engine->stats();
+    for (const std::string& name : impl_->engine->region_names()) regions[name].name = name;
+  }
   {
     std::lock_guard lock(impl_->regions_mutex);
     for (const auto& [name, region] : impl_->regions) regions[name] = region->stats();
@@ -163,6 +184,7 @@ const std::shared_ptr<const TimeSource>& Store::time_source() const {
 bool Store::opened_in_this_process() const { return !impl_->fork_guard.inherited(); }
 
 engine::Engine& StoreInternals::engine(Store& store) { return *store.impl_->engine; }
+engine::Engine* StoreInternals::find_engine(Store& store) { return store.impl_->engine.get(); }
 
 void StoreInternals::refuse_if_forked(const Store& store, std::string_view what) {
   if (store.impl_->fork_guard.inherited()) store.impl_->fork_guard.refuse(what);

@@ -97,6 +97,15 @@ class LockBackend {
                                        std::uint64_t fencing_token) = 0;
   virtual LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                          std::uint64_t fencing_token) = 0;
+
+  // Whether someone, in this process or another, holds the lock at
+  // `lock_key` now: a lock record is there whose lease has not run out, so
+  // that a try_lock would be refused. Takes nothing and writes nothing.
+  // Stores that run leases out by the region's clock (rocksdb, memory,
+  // lock::DefaultLocks) judge the record by it; stores whose servers run
+  // them out (memcached, redis) answer whether the servers still hold the
+  // record. Throws StorageError (or Corruption) if the store fails.
+  virtual bool is_locked(std::string_view lock_key) = 0;
 };
 
 }  // namespace regionkv

@@ -75,6 +75,17 @@ class Region {
   // in this process wakes waiters at once. Then LockUnavailable.
   Lock get_lock(std::string_view key);
 
+  // Whether someone holds the key's lock now: this process or another, a
+  // Lock of this Region or of another Region on the same records (another
+  // store's, on redis or memcached). True while a lock record is there
+  // whose lease has not run out, so that a get_lock would wait for it. It
+  // takes nothing and writes nothing; the answer may be out of date as soon
+  // as it returns. Always false with locking off. The store judges the
+  // lease: rocksdb and memory by the store's clock, redis and memcached by
+  // their servers' (memcached: up to 1 s after the lease's end; a release
+  // in another process is seen a moment later). Throws as a read does.
+  bool is_locked(std::string_view key) const;
+
   // The live value; otherwise takes the key's lock, reads again and only if
   // still absent calls `creator` once, stores its result and returns it.
   std::string get_or_create(std::string_view key,

@@ -1,4 +1,6 @@
-// A store: one directory holding every region, kept in RocksDB.
+// A store: the regions of a program. Store::open keeps them in one directory
+// (RocksDB); Store::open_remote has no directory, for regions that live on
+// redis, memcached or memory only.
 #ifndef REGIONKV_STORE_H_
 #define REGIONKV_STORE_H_
 
@@ -26,16 +28,17 @@ namespace regionkv {
 // The destructor stops the sweeper and closes the store cleanly; Regions,
 // Locks and references from the store must not be used after it.
 //
-// fork(): a child's copy of a Store, its Regions and its Locks throws
-// StorageError on every call (Region::name() and configured(), and Lock's
-// accessors, which only read the copy, excepted) and touches no file; its
-// destructor leaves the store to the parent. Open the store in each worker
-// after fork, or keep what workers share in a region on the redis or
-// memcached backing store. Once a process has opened a store, a child it
-// forks ends exit() without running the exit handlers and static destructors
-// inherited from before the fork (RocksDB's would wait for ever for the
-// parent's threads; engine/forked_child_exit.h); handlers it registers
-// itself still run.
+// fork(): a child's copy of a Store (with a directory or without), its
+// Regions and its Locks throws StorageError on every call (Region::name()
+// and configured(), and Lock's accessors, which only read the copy,
+// excepted) and touches no file or connection; its destructor leaves the
+// store to the parent. Open the store in each worker after fork, or keep
+// what workers share in regions on the redis or memcached backing store of
+// a Store::open_remote() each worker opens after fork. Once a process has
+// opened a store with open(), a child it forks ends exit() without running
+// the exit handlers and static destructors inherited from before the fork
+// (RocksDB's would wait for ever for the parent's threads;
+// engine/forked_child_exit.h); handlers it registers itself still run.
 class Store {
  public:
   // Opens (or creates) the store in `dir`, reopening every region's column
@@ -50,6 +53,17 @@ class Store {
   static std::unique_ptr<Store> open(const std::filesystem::path& dir,
                                      StoreOptions options = {});
 
+  // Opens a store without a directory: what each of several worker
+  // processes opens to share regions on redis or memcached. Its regions
+  // live on redis, memcached, memory or a registered store; configuring one
+  // on rocksdb (the default backing_store) throws ConfigError. It opens no
+  // RocksDB and writes no file. Of `options`, sweep_interval (the sweeper
+  // goes over its configured memory regions), time_source, log and
+  // sweep_error_log apply; the rest concern RocksDB and are ignored.
+  // Several may be open in one process. Throws std::invalid_argument for a
+  // negative sweep_interval.
+  static std::unique_ptr<Store> open_remote(StoreOptions options = {});
+
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   ~Store();
@@ -59,7 +73,8 @@ class Store {
   // "default", over 200 bytes, or containing NUL.
   Region& region(std::string_view name);
 
-  // RocksDB-backed regions in the store, sorted.
+  // RocksDB-backed regions in the store, sorted; empty for a store from
+  // open_remote().
   std::vector<std::string> region_names() const;
 
   // One synchronous sweep pass over every region, without a time budget:
@@ -73,13 +88,15 @@ class Store {
 
   // Every figure an operator watches, as of now (include/regionkv/stats.h):
   // each region's reads, writes and locks, the sweeper's work, and the
-  // RocksDB engine's memory and disk. Cheap: a few RocksDB properties and a
-  // sum of counters per region. Thread-safe.
+  // RocksDB engine's memory and disk (all zero for a store from
+  // open_remote()). Cheap: a few RocksDB properties and a sum of counters
+  // per region. Thread-safe.
   StoreStats stats() const;
 
   // False in a child forked after the store was opened (see above).
   bool opened_in_this_process() const;
 
+  // The directory it was opened with; empty for a store from open_remote().
   const std::filesystem::path& directory() const;
   const StoreOptions& options() const;
   // The clock every region of this store reads.

@@ -1,16 +1,19 @@
-"""One Store per directory per process, shared by the dogpile regions on it.
+"""One Store per directory per process, shared by the dogpile regions on it,
+and one store without a directory for the regions given no path.
 
 A store directory can be open once per process (a second Store.open raises
 StorageError), while a program may configure many dogpile regions on one
 path. So the dogpile backend never opens a Store itself: it attaches to the
-process-wide SharedStore for the directory (its resolved path), and detaches
-when it is garbage-collected. The store closes when its last backend
+process-wide SharedStore for the directory (its resolved path), or, without
+a path, to the process's store without a directory (Store.open_remote), and
+detaches when it is garbage-collected. A store closes when its last backend
 detaches, and in any case at interpreter exit.
 
 After os.fork() the child starts with no shared stores: the parent's are
-the parent's (their every call raises StorageError in the child), and a
-backend made in the child opens the store for itself, which fails with
-StorageError naming the parent while the parent holds it.
+the parent's (their every call raises StorageError in the child). A backend
+made in the child opens a store for itself: a directory fails with
+StorageError naming the parent while the parent holds it; a store without
+a directory is the child's own, with its own connections.
 
 Reference counting, rather than keeping every store open until exit, lets a
 program (or a test) drop its dogpile regions and then open the directory
@@ -25,7 +28,9 @@ import threading
 from regionkv._regionkv import Store
 
 _registry_lock = threading.Lock()
-_open_stores = {}  # resolved path -> SharedStore; guarded by _registry_lock
+# resolved path, or NO_DIRECTORY -> SharedStore; guarded by _registry_lock
+_open_stores = {}
+NO_DIRECTORY = None
 
 
 def _forget_the_parents_stores():
@@ -40,13 +45,20 @@ os.register_at_fork(after_in_child=_forget_the_parents_stores)
 
 
 class SharedStore:
-    """A Store opened for dogpile backends, and the regions configured on it."""
+    """A Store opened for dogpile backends, and the regions configured on it.
+
+    ``path`` is the resolved directory, or NO_DIRECTORY for a store without
+    one (``durability`` is then None: it concerns RocksDB only).
+    """
 
     def __init__(self, path, durability):
         self.path = path
         self.durability = durability
         self.opened_by_pid = os.getpid()
-        self.store = Store.open(path, durability=durability)
+        if path is NO_DIRECTORY:
+            self.store = Store.open_remote()
+        else:
+            self.store = Store.open(path, durability=durability)
         self._attached = 0  # guarded by _registry_lock
         self._regions_lock = threading.Lock()
         self._regions = {}  # name -> (settings, Region); guarded by _regions_lock
@@ -63,7 +75,7 @@ class SharedStore:
                 configured, region = self._regions[name]
                 if configured != settings:
                     raise ValueError(
-                        f"regionkv region {name!r} of {self.path!r} is already in use "
+                        f"regionkv region {name!r} of {self.describe()} is already in use "
                         f"with {configured}, not {settings}"
                     )
                 return region
@@ -73,13 +85,24 @@ class SharedStore:
             return region
 
 
+    def describe(self):
+        if self.path is NO_DIRECTORY:
+            return "the store without a directory"
+        return f"store {self.path!r}"
+
+
 def attach(path, durability):
-    """The SharedStore for `path`, opening it if no backend has it open.
+    """The SharedStore for `path`, opening it if no backend has it open;
+    for `path` None, the process's store without a directory (`durability`
+    is then ignored).
 
     Raises ValueError if it is open with another durability, and what
     Store.open raises (StorageError: the directory is held elsewhere).
     """
-    resolved = os.path.realpath(os.fspath(path))
+    if path is None:
+        resolved, durability = NO_DIRECTORY, None
+    else:
+        resolved = os.path.realpath(os.fspath(path))
     with _registry_lock:
         shared = _open_stores.get(resolved)
         if shared is None:
@@ -107,6 +130,13 @@ def detach(shared):
 
 
 def open_paths():
-    """The resolved paths of the stores open for dogpile backends (for tests)."""
+    """The resolved paths of the stores open for dogpile backends (for tests);
+    the store without a directory is not listed."""
     with _registry_lock:
-        return sorted(_open_stores)
+        return sorted(path for path in _open_stores if path is not NO_DIRECTORY)
+
+
+def has_store_without_directory():
+    """Whether the process's store without a directory is open (for tests)."""
+    with _registry_lock:
+        return NO_DIRECTORY in _open_stores

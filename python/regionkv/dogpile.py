@@ -15,33 +15,51 @@ The name comes from the ``dogpile.cache`` entry point of the installed
 package; a program running regionkv without its package metadata calls
 :func:`register` first.
 
+Several worker processes share a cache on Redis (or memcached) with no
+directory at all:
+
+    region = make_region().configure(
+        "regionkv",
+        arguments={"backing_store": "redis",
+                   "backend_args": {"url": "redis://10.0.0.5:6379/0"}},
+    )
+
 Arguments (docs/python.md has the details):
 
-``path`` (required)
+``path`` (required for ``backing_store="rocksdb"``, the default)
     The store directory. Every dogpile region on one path in a process
-    shares one :class:`regionkv.Store` (regionkv._shared_stores).
+    shares one :class:`regionkv.Store` (regionkv._shared_stores). Without
+    it (``"redis"``, ``"memcached"``, ``"memory"`` or a registered store),
+    the regions live in the process's store without a directory
+    (:meth:`regionkv.Store.open_remote`), one per process: a forked child
+    makes its own.
 ``region`` (default ``"dogpile"``)
     The regionkv region the values live in: several dogpile regions may
     share it (same settings) or use their own.
 ``durability`` (default ``"process_crash"``)
     ``"process_crash"``: a value is in RocksDB's log when ``set`` returns
     and survives ``kill -9``; ``"power_loss"``: the log is fsynced first.
+    Ignored without a ``path``.
 ``lock_timeout`` (seconds, default 30)
     The lease of the creation lock is ``lock_timeout`` + 1 s: a process that
     dies holding it blocks the key's creation that long at most. A creator
     running longer than ``lock_timeout`` may be run again by another waiter.
 ``distributed_lock`` (default ``True``)
     ``True``: :meth:`get_mutex` returns a :class:`RegionkvMutex`, held
-    through a regionkv lock, so one creator runs per key across every thread
-    and process using the store (and, with ``backing_store="memcached"``,
-    across machines). ``False``: dogpile's own in-process mutex.
+    through a regionkv lock, so one creator runs per key across the threads
+    of the process (a RocksDB store is one process's) and, with
+    ``backing_store="redis"`` or ``"memcached"``, across every process and
+    machine using the servers. ``CacheRegion.key_is_locked(key)`` then tells
+    whether anyone holds the key's lock. ``False``: dogpile's own in-process
+    mutex.
 ``expire_time`` (seconds, default none)
     A store-side time to live: values are gone from the store this long
     after they were written, whatever dogpile's ``expiration_time`` says.
 ``backing_store``, ``backend_args``
     Where the regionkv region keeps its values: ``"rocksdb"`` (default),
-    ``"memory"``, ``"memcached"`` (``backend_args={"url": "host:port,..."}``),
-    or a backing store registered in C++.
+    ``"memory"``, ``"redis"`` (``backend_args={"url": "redis://host:port/db"}``),
+    ``"memcached"`` (``backend_args={"url": "host:port,..."}``), or a backing
+    store registered in C++.
 """
 
 import threading
@@ -76,11 +94,17 @@ class RegionkvBackend(api.BytesBackend):
 
     def __init__(self, arguments):
         arguments = dict(arguments)
-        if "path" not in arguments:
-            raise ValueError("the regionkv dogpile backend needs a 'path' argument")
+        backing_store = arguments.get("backing_store", "rocksdb")
+        path = arguments.get("path")
+        if path is None and backing_store == "rocksdb":
+            raise ValueError(
+                "the regionkv dogpile backend needs a 'path' argument (the store directory) "
+                "for backing_store 'rocksdb'; regions on 'redis', 'memcached' or 'memory' "
+                "need none"
+            )
         self.distributed_lock = bool(arguments.get("distributed_lock", True))
         settings = {
-            "backing_store": arguments.get("backing_store", "rocksdb"),
+            "backing_store": backing_store,
             "backend_args": dict(arguments.get("backend_args") or {}),
             "lock_timeout": float(arguments.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)),
             "expire_time": arguments.get("expire_time"),
@@ -88,9 +112,7 @@ class RegionkvBackend(api.BytesBackend):
             # itself, so that acquire(wait=False) costs exactly one.
             "max_lock_attempts": 1,
         }
-        shared = _shared_stores.attach(
-            arguments["path"], arguments.get("durability", "process_crash")
-        )
+        shared = _shared_stores.attach(path, arguments.get("durability", "process_crash"))
         try:
             self._region = shared.region(arguments.get("region", DEFAULT_REGION), settings)
         except BaseException:
@@ -144,17 +166,18 @@ _FIRST_RETRY_DELAY = 0.001
 _LONGEST_RETRY_DELAY = 0.05
 
 
-class RegionkvMutex:
+class RegionkvMutex(api.CacheMutex):
     """dogpile's creation mutex for one key, held through a regionkv lock.
 
     The lock excludes every other holder of the key's lock: threads, other
     dogpile regions on the same regionkv region, other processes. Like
     ``threading.Lock`` it is not re-entrant and may be released by any
     thread (dogpile's ``async_creation_runner`` does that). ``locked()``
-    tells whether this mutex object holds the lock.
+    tells whether anyone holds the key's lock (dogpile's contract, which
+    ``CacheRegion.key_is_locked`` relies on), not only this object.
     """
 
-    __slots__ = ("_backend", "_key", "_held", "_changed", "_releases", "_waiting", "__weakref__")
+    __slots__ = ("_backend", "_key", "_held", "_changed", "_releases", "_waiting")
 
     # The uncontended path (acquire, release) touches no lock of its own: it
     # only reads and writes attributes, one bytecode at a time under the
@@ -214,9 +237,10 @@ class RegionkvMutex:
                     self._changed.notify_all()
 
     def locked(self):
-        """Whether this mutex object holds the lock."""
-        return self._held is not None
+        """Whether anyone holds the key's lock now: this mutex, another
+        thread's or process's (:meth:`regionkv.Region.is_locked`)."""
+        return self._backend.region.is_locked(self._key)
 
     def __repr__(self):
-        state = "locked" if self.locked() else "unlocked"
-        return f"<regionkv.dogpile.RegionkvMutex {self._key!r} {state}>"
+        state = "held" if self._held is not None else "not held"
+        return f"<regionkv.dogpile.RegionkvMutex {self._key!r} {state} by this object>"

@@ -133,6 +133,15 @@ std::unique_ptr<LockHandle> get_lock(const RegionHandle& self, py::handle key) {
                                       py::reinterpret_borrow<py::object>(key));
 }
 
+bool is_locked(const RegionHandle& self, py::handle key) {
+  const auto call = self.enter();
+  const ByteArg k(key, ByteKind::kKey);
+  // A read of one lock record: in memory on rocksdb and memory, a round trip
+  // on a server.
+  return maybe_without_gil(self.releases_gil(CallKind::kSingleKeyRead),
+                           [&] { return self.region().is_locked(k.view()); });
+}
+
 py::bytes get_or_create(const RegionHandle& self, py::handle key, py::handle creator) {
   if (!PyCallable_Check(creator.ptr())) throw py::type_error("creator must be callable");
   const auto call = self.enter();
@@ -177,8 +186,9 @@ raises has changed nothing that was stored.)doc")
           py::arg("key_mangler") = py::none(), py::arg("lock_timeout") = 5.0,
           py::arg("max_lock_attempts") = 15, py::arg("expire_time") = py::none(),
           py::arg("no_expiry_keys") = py::tuple(), py::arg("backend_args") = py::none(), R"doc(
-Builds the backing store ("rocksdb", "memory", "memcached", or registered)
-and its proxies. Exactly once: again raises ConfigError. Times are seconds.
+Builds the backing store ("rocksdb", "memory", "memcached", "redis", or
+registered) and its proxies. Exactly once: again raises ConfigError. Times
+are seconds.
 key_mangler: a callable taking the key (str, or bytes if not UTF-8) and
 returning str or bytes; None: the backend's own, else XXH3-128.
 backend_args: e.g. {"url": "127.0.0.1:11211"} for memcached.)doc")
@@ -198,6 +208,14 @@ backend_args: e.g. {"url": "127.0.0.1:11211"} for memcached.)doc")
       .def("get_lock", &get_lock, py::arg("key"), R"doc(
 Takes the key's lock, waiting between at most max_lock_attempts attempts
 (the GIL released); then LockUnavailable.)doc")
+      .def("is_locked", &is_locked, py::arg("key"), R"doc(
+Whether someone holds the key's lock now: this process or another, through
+this Region or another on the same records (on redis or memcached, another
+process's or machine's). True while a lock record is there whose lease has
+not run out, so that get_lock would wait. Takes nothing; the answer may be
+out of date as soon as it returns. Always False with locking off. rocksdb
+and memory judge the lease by the store's clock; redis and memcached by
+their servers' (memcached up to 1 s late).)doc")
       .def("get_or_create", &get_or_create, py::arg("key"), py::arg("creator"), R"doc(
 The live value; otherwise takes the key's lock, reads again, and only if
 still absent calls creator() once (with the GIL), stores and returns its

@@ -25,15 +25,25 @@ Durability durability_from_name(const std::string& name) {
                               "'");
 }
 
+std::chrono::milliseconds sweep_interval_from(double seconds) {
+  const std::chrono::milliseconds interval = seconds_to_milliseconds(seconds, "sweep_interval");
+  if (interval.count() < 0) throw std::invalid_argument("sweep_interval must not be negative");
+  return interval;
+}
+
 std::shared_ptr<StoreHandle> open(const std::filesystem::path& path, bool create_if_missing,
                                   const std::string& durability, double sweep_interval) {
   StoreOptions options;
   options.create_if_missing = create_if_missing;
   options.durability = durability_from_name(durability);
-  options.sweep_interval = seconds_to_milliseconds(sweep_interval, "sweep_interval");
-  if (options.sweep_interval.count() < 0)
-    throw std::invalid_argument("sweep_interval must not be negative");
+  options.sweep_interval = sweep_interval_from(sweep_interval);
   return StoreHandle::open(path, std::move(options));
+}
+
+std::shared_ptr<StoreHandle> open_remote(double sweep_interval) {
+  StoreOptions options;
+  options.sweep_interval = sweep_interval_from(sweep_interval);
+  return StoreHandle::open_remote(std::move(options));
 }
 
 std::shared_ptr<RegionHandle> region(const std::shared_ptr<StoreHandle>& self,
@@ -46,7 +56,9 @@ std::shared_ptr<RegionHandle> region(const std::shared_ptr<StoreHandle>& self,
 
 void bind_store(py::module_& module) {
   py::class_<StoreHandle, std::shared_ptr<StoreHandle>>(module, "Store", R"doc(
-A store: one directory holding every region, kept in RocksDB.
+A store: the regions of a program. Store.open(path) keeps them in one
+directory (RocksDB); Store.open_remote() has none, for regions on redis,
+memcached or memory.
 
     with regionkv.Store.open("/var/lib/app/kv") as store:
         tokens = store.region("tokens")
@@ -62,11 +74,29 @@ Opens (or creates) the store in path, reopening every region it holds.
 durability: "process_crash" (each write reaches RocksDB's log before it is
 acknowledged: survives kill -9) or "power_loss" (the log is fsynced first).
 sweep_interval: seconds between background sweeps of expired records; 0: none.)doc")
+      .def_static("open_remote", &open_remote, py::arg("sweep_interval") = 1.0, R"doc(
+Opens a store without a directory, what each of several worker processes
+opens to share regions on redis or memcached:
+
+    with regionkv.Store.open_remote() as store:
+        cache = store.region("cache")
+        cache.configure("redis", backend_args={"url": "redis://10.0.0.5:6379/0"})
+
+Its regions live on redis, memcached, memory or a registered store; a
+rocksdb region (configure()'s default) raises ConfigError. It writes no
+file. region_names() is empty; sweep_now() sweeps its memory regions.
+sweep_interval: seconds between background sweeps; 0: none.)doc")
       .def("close", &StoreHandle::close, R"doc(
 Waits for calls in flight, releases the locks still held, and closes the
 store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
       .def_property_readonly("closed", &StoreHandle::closed)
-      .def_property_readonly("path", [](const StoreHandle& self) { return self.directory(); })
+      .def_property_readonly(
+          "path",
+          [](const StoreHandle& self) -> py::object {
+            if (self.directory().empty()) return py::none();
+            return py::cast(self.directory());
+          },
+          "The directory (a pathlib.Path); None for a store from open_remote().")
       .def("region", &region, py::arg("name"),
            "The region named name (ValueError for an invalid name).")
       .def(
@@ -75,7 +105,7 @@ store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
             const auto call = self.enter();
             return call.store().region_names();
           },
-          "RocksDB-backed regions in the store, sorted.")
+          "RocksDB-backed regions in the store, sorted; [] without a directory.")
       .def(
           "sweep_now",
           [](StoreHandle& self) {
@@ -86,9 +116,11 @@ store. Idempotent. Its Regions and Locks then raise regionkv.Error.)doc")
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](StoreHandle& self, const py::args&) { self.close(); })
       .def("__repr__", [](const StoreHandle& self) {
-        return "<regionkv.Store " +
-               py::repr(py::str(self.directory().string())).cast<std::string>() +
-               (self.closed() ? " closed>" : ">");
+        const std::string where =
+            self.directory().empty()
+                ? std::string("without a directory")
+                : py::repr(py::str(self.directory().string())).cast<std::string>();
+        return "<regionkv.Store " + where + (self.closed() ? " closed>" : ">");
       });
 }
 

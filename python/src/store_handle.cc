@@ -27,8 +27,13 @@ void remember(const std::shared_ptr<StoreHandle>& handle) {
 
 }  // namespace
 
+std::string describe_store(const std::filesystem::path& directory) {
+  if (directory.empty()) return "store without a directory";
+  return "store '" + directory.string() + "'";
+}
+
 void throw_store_closed(const std::filesystem::path& directory) {
-  throw Error("store '" + directory.string() + "' is closed");
+  throw Error(describe_store(directory) + " is closed");
 }
 
 StoreHandle::StoreHandle(std::unique_ptr<Store> store, std::filesystem::path directory)
@@ -36,8 +41,16 @@ StoreHandle::StoreHandle(std::unique_ptr<Store> store, std::filesystem::path dir
 
 std::shared_ptr<StoreHandle> StoreHandle::open(const std::filesystem::path& dir,
                                                StoreOptions options) {
-  std::unique_ptr<Store> store = without_gil([&] { return Store::open(dir, std::move(options)); });
-  std::shared_ptr<StoreHandle> handle(new StoreHandle(std::move(store), dir));
+  return adopt(without_gil([&] { return Store::open(dir, std::move(options)); }), dir);
+}
+
+std::shared_ptr<StoreHandle> StoreHandle::open_remote(StoreOptions options) {
+  return adopt(without_gil([&] { return Store::open_remote(std::move(options)); }), {});
+}
+
+std::shared_ptr<StoreHandle> StoreHandle::adopt(std::unique_ptr<Store> store,
+                                                std::filesystem::path directory) {
+  std::shared_ptr<StoreHandle> handle(new StoreHandle(std::move(store), std::move(directory)));
   remember(handle);
   return handle;
 }
@@ -95,8 +108,8 @@ StoreHandle::Call StoreHandle::enter() {
 
 void StoreHandle::close() {
   if (inside_a_call_in_this_thread())
-    throw Error("store '" + directory_.string() +
-                "' cannot be closed from inside one of its own calls (a creator or key "
+    throw Error(describe_store(directory_) +
+                " cannot be closed from inside one of its own calls (a creator or key "
                 "mangler): close() waits for that call to finish");
   release_gil_while([&] { close_without_gil(); });
 }

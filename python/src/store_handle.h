@@ -47,6 +47,9 @@ class StoreHandle {
   // Opens the store; the GIL is released while RocksDB opens it.
   // REQUIRES: the GIL is held.
   static std::shared_ptr<StoreHandle> open(const std::filesystem::path& dir, StoreOptions options);
+  // Opens a store without a directory (Store::open_remote).
+  // REQUIRES: the GIL is held.
+  static std::shared_ptr<StoreHandle> open_remote(StoreOptions options);
 
   StoreHandle(const StoreHandle&) = delete;
   StoreHandle& operator=(const StoreHandle&) = delete;
@@ -81,6 +84,7 @@ class StoreHandle {
   // True from the moment close() starts.
   bool closed() const { return closing_.load(); }
 
+  // Empty for a store without a directory.
   const std::filesystem::path& directory() const { return directory_; }
 
   // Locks handed out and not yet destroyed: close() releases them first.
@@ -102,6 +106,9 @@ class StoreHandle {
   enum class CloseState { kOpen, kDraining, kDestroying, kClosed };
 
   StoreHandle(std::unique_ptr<Store> store, std::filesystem::path directory);
+  // The handle of a store just opened, remembered for close_all().
+  static std::shared_ptr<StoreHandle> adopt(std::unique_ptr<Store> store,
+                                            std::filesystem::path directory);
   void leave();
   bool inside_a_call_in_this_thread() const;
   void close_without_gil();
@@ -124,6 +131,9 @@ class StoreHandle {
   bool locks_released_ = false;                                 // guarded by tracked_mutex_
   std::map<std::string, std::weak_ptr<RegionHandle>> regions_;  // guarded by tracked_mutex_
 };
+
+// "store '<directory>'", or "store without a directory" for an empty one.
+std::string describe_store(const std::filesystem::path& directory);
 
 // Raised as regionkv.Error: a Store, Region or Lock used after close().
 [[noreturn]] void throw_store_closed(const std::filesystem::path& directory);

@@ -44,3 +44,10 @@ def memcached():
     """A memcached server of this test module's own (a LocalServer)."""
     with local_servers.memcached_server() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A Redis server of this test module's own (a LocalServer)."""
+    with local_servers.redis_server() as server:
+        yield server

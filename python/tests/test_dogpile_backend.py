@@ -20,6 +20,7 @@ def no_store_left_open():
     yield
     gc.collect()
     assert _shared_stores.open_paths() == []
+    assert not _shared_stores.has_store_without_directory()
 
 
 def cache(path, **arguments):
@@ -46,9 +47,52 @@ def test_register_names_the_backend_by_hand(tmp_path):
         _backend_loader._unloaded.pop("regionkv", None)
 
 
-def test_path_is_required():
-    with pytest.raises(ValueError, match="path"):
+def test_path_is_required_for_rocksdb():
+    with pytest.raises(ValueError, match="'path' argument .* for backing_store 'rocksdb'"):
         make_region().configure("regionkv", arguments={})
+    with pytest.raises(ValueError, match="'path'"):
+        make_region().configure("regionkv", arguments={"backing_store": "rocksdb"})
+
+
+def test_without_a_path_regions_share_the_processs_store_without_a_directory():
+    first = make_region().configure("regionkv", arguments={"backing_store": "memory"})
+    second = make_region().configure(
+        "regionkv", arguments={"backing_store": "memory", "region": "other"}
+    )
+    assert first.backend.region is not second.backend.region
+    assert _shared_stores.has_store_without_directory()
+    assert _shared_stores.open_paths() == []
+    first.set("k", "v")
+    assert first.get("k") == "v" and second.get("k") is NO_VALUE
+    del first, second
+    gc.collect()
+    assert not _shared_stores.has_store_without_directory()
+
+
+def test_key_is_locked_while_another_thread_creates_the_value(tmp_path):
+    # Two dogpile regions on one regionkv region: the one asking has a mutex
+    # object of its own, which does not hold the lock.
+    creating_region, asking_region = cache(tmp_path), cache(tmp_path)
+    creating, finish = threading.Event(), threading.Event()
+
+    def creator():
+        creating.set()
+        finish.wait(10)
+        return "created"
+
+    maker = threading.Thread(target=creating_region.get_or_create, args=("k", creator))
+    assert not asking_region.key_is_locked("k")
+    maker.start()
+    try:
+        assert creating.wait(10)
+        assert asking_region.key_is_locked("k")
+        assert creating_region.key_is_locked("k")
+        assert not asking_region.key_is_locked("other")
+    finally:
+        finish.set()
+        maker.join(10)
+    assert not asking_region.key_is_locked("k")
+    assert asking_region.get("k") == "created"
 
 
 def test_values_round_trip_through_pickle(tmp_path):
@@ -135,12 +179,12 @@ def test_mutex_is_held_across_mutex_objects_and_not_reentrant(tmp_path):
     backend = cache(tmp_path).backend
     first, second = backend.get_mutex("k"), backend.get_mutex("k")
     assert first.acquire(wait=False)
-    assert first.locked() and not second.locked()
+    assert first.locked() and second.locked()  # anyone holds the key's lock
     assert not first.acquire(wait=False)  # not re-entrant
     assert not second.acquire(wait=False)
     assert backend.get_mutex("other").acquire(wait=False)
     first.release()
-    assert not first.locked()
+    assert not first.locked() and not second.locked()
     assert second.acquire(wait=False)
     second.release()
 

@@ -1,6 +1,7 @@
 """regionkv.Lock: taking, writing under, releasing."""
 
 import gc
+import threading
 import time
 
 import pytest
@@ -116,3 +117,30 @@ def test_locking_off_gives_token_zero_and_takes_no_lock(store):
 def test_lock_is_not_constructible_directly():
     with pytest.raises(TypeError):
         regionkv.Lock()
+
+
+def test_is_locked_while_another_thread_holds_the_lock(region):
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        with region.get_lock("k"):
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        assert region.is_locked("k")
+        assert not region.is_locked("other")
+    finally:
+        release.set()
+        holder.join(10)
+    assert not region.is_locked("k")
+
+
+def test_is_locked_is_false_with_locking_off(store):
+    region = store.region("unlocked")
+    region.configure(locking=False)
+    with region.get_lock("k"):
+        assert not region.is_locked("k")

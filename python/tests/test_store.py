@@ -105,3 +105,26 @@ def test_sweep_now_removes_expired_records(tmp_path):
 def test_store_cannot_be_constructed_directly():
     with pytest.raises(TypeError):
         regionkv.Store()
+
+
+def test_open_remote_has_no_path_and_no_rocksdb_regions():
+    with regionkv.Store.open_remote() as store:
+        assert store.path is None
+        assert repr(store) == "<regionkv.Store without a directory>"
+        assert store.region_names() == []
+        tokens = store.region("tokens")
+        with pytest.raises(regionkv.ConfigError, match="needs a store directory"):
+            tokens.configure()  # rocksdb, the default
+        assert not tokens.configured
+        tokens.configure("memory", expire_time=0.05)
+        tokens.set("k", b"v")
+        assert tokens.get("k") == b"v"
+        time.sleep(0.06)
+        assert store.sweep_now() == 1
+    with pytest.raises(regionkv.Error, match="store without a directory is closed"):
+        tokens.get("k")
+
+
+def test_open_remote_negative_sweep_interval_is_value_error():
+    with pytest.raises(ValueError):
+        regionkv.Store.open_remote(sweep_interval=-1)

@@ -73,6 +73,7 @@ TEST_F(ForkTest, ChildsCopyRefusesEveryCallAndTouchesNoFile) {
     expect_refused(report, "erase", [&] { region.erase("k1"); });
     expect_refused(report, "erase_multi", [&] { region.erase_multi({"k1"}); });
     expect_refused(report, "get_lock", [&] { region.get_lock("other"); });
+    expect_refused(report, "is_locked", [&] { region.is_locked("held"); });
     expect_refused(report, "locked set", [&] { region.set("held", "v", held); });
     expect_refused(report, "get_or_create", [&] { region.get_or_create("c", [] { return "v"; }); });
     expect_refused(report, "backend", [&] { region.backend(); });

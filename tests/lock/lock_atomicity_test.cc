@@ -59,6 +59,9 @@ class CheckThenWriteStore : public ValuesOnlyStore {
                                    std::uint64_t token) override {
       return store_.default_locks_.erase_locked(key, lock_key, token);
     }
+    bool is_locked(std::string_view lock_key) override {
+      return store_.default_locks_.is_locked(lock_key);
+    }
 
    private:
     CheckThenWriteStore& store_;

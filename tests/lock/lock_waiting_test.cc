@@ -56,6 +56,7 @@ class AttemptCountingProxy : public ProxyBackend {
                                    std::uint64_t token) override {
       return inner_.erase_locked(key, lock_key, token);
     }
+    bool is_locked(std::string_view lock_key) override { return inner_.is_locked(lock_key); }
 
    private:
     LockBackend& inner_;

@@ -22,11 +22,12 @@
 
 namespace regionkv::testing {
 
-// A client of the servers: its own store (on the system clock) whose regions
-// live on memcached. Several clients stand for several processes.
+// A client of the servers: its own store without a directory
+// (Store::open_remote, on the system clock) whose regions live on memcached.
+// Several clients stand for several processes.
 class MemcachedClient {
  public:
-  MemcachedClient() : store_(Store::open(dir_.sub("store"))) {}
+  MemcachedClient() : store_(Store::open_remote()) {}
 
   // The region `name`, configured against `url` with `config`'s other
   // settings.
@@ -39,7 +40,6 @@ class MemcachedClient {
   }
 
  private:
-  TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 

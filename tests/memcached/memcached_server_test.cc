@@ -7,6 +7,7 @@
 
 #include "lock/lease_record.h"
 #include "tests/memcached/live_memcached.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
@@ -224,6 +225,36 @@ TEST_F(OneMemcachedServer, AnExpiredHoldersWritesAndReleaseCannotHurtItsSuccesso
   EXPECT_EQ(record->fencing_token, successor.fencing_token());
   r.set("k", "successor", successor);
   EXPECT_EQ(r.get("k"), "successor");
+}
+
+TEST_F(OneMemcachedServer, IsLockedWhileAnotherClientHoldsTheLockAndNotAfterItsRelease) {
+  MemcachedClient other;
+  Region& mine = region({}, "asked");
+  Region& theirs = other.region("asked", server_->address());
+  EXPECT_FALSE(mine.is_locked("k"));
+  Lock held = theirs.get_lock("k");
+  EXPECT_TRUE(mine.is_locked("k"));
+  EXPECT_FALSE(mine.is_locked("other"));
+  EXPECT_EQ(lock_record(mine, "k")->fencing_token, held.fencing_token())
+      << "asking changed the record";
+  held.release();
+  EXPECT_FALSE(theirs.is_locked("k")) << "the holder's process sees its release at once";
+  // Another process sees a release, sent without awaiting its answer, a
+  // moment later.
+  EXPECT_TRUE(eventually([&] { return !mine.is_locked("k"); }, seconds(2)));
+}
+
+// lock_timeout 1 ms: a 1001 ms lease, which the server runs out on its
+// whole-second clock, 1 to 3 s after the add.
+TEST_F(OneMemcachedServer, IsLockedTurnsFalseWhenTheServerRunsTheLeaseOut) {
+  RegionConfig config;
+  config.lock_timeout = milliseconds(1);
+  Region& r = region(config);
+  const auto taken = std::chrono::steady_clock::now();
+  Lock abandoned = r.get_lock("k");
+  EXPECT_TRUE(r.is_locked("k"));
+  EXPECT_TRUE(eventually([&] { return !r.is_locked("k"); }, seconds(5)));
+  EXPECT_GE(std::chrono::steady_clock::now() - taken, milliseconds(1000));
 }
 
 TEST_F(OneMemcachedServer, ConcurrentLockHoldersExcludeEachOther) {

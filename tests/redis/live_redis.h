@@ -59,18 +59,19 @@ inline std::map<std::string, std::string> redis_args(const RedisCluster& cluster
           {"pool_size", "4"}};
 }
 
-// A client of Redis through the public interface: a store of its own (on
-// the system clock unless given one) whose regions live on Redis. Several
-// clients stand for several processes: what they share is the servers'
-// state. (Regions of one process configured alike also share connections,
-// shared_clients.h; that changes no answer.)
+// A client of Redis through the public interface: a store of its own
+// without a directory (Store::open_remote; on the system clock unless given
+// one) whose regions live on Redis. Several clients stand for several
+// processes: what they share is the servers' state. (Regions of one process
+// configured alike also share connections, shared_clients.h; that changes
+// no answer.)
 class RedisRegionClient {
  public:
   explicit RedisRegionClient(std::shared_ptr<TimeSource> clock = nullptr) {
     StoreOptions options;
     options.time_source = std::move(clock);
     options.sweep_interval = std::chrono::milliseconds(0);
-    store_ = Store::open(dir_.sub("store"), options);
+    store_ = Store::open_remote(options);
   }
 
   // The region `name`, configured on Redis with `args` and `config`'s other
@@ -85,7 +86,6 @@ class RedisRegionClient {
   }
 
  private:
-  TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 

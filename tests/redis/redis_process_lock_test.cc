@@ -63,5 +63,27 @@ TEST(RedisProcessLock, AHolderStoppedMidWriteIsRefusedByTheServerAfterATakeover)
   EXPECT_EQ(lock::decode_lease(*record).fencing_token, lock.fencing_token());
 }
 
+TEST(RedisProcessLock, IsLockedWhileAnotherProcessHoldsTheLock) {
+  REGIONKV_REQUIRE_REDIS();
+  RedisServer server;
+  TempDir dir;
+  const std::string region_name = random_hex();
+  PipedChild contender({REGIONKV_REDIS_LOCK_CONTENDER_PATH, server.url(), region_name, "k",
+                        "30000", dir.sub("contender")});
+  RedisRegionClient self;
+  Region& region = self.region(region_name, redis_args(server));
+  const std::string locked = contender.read_line();
+  ASSERT_EQ(locked.rfind("locked ", 0), 0u) << locked;
+  EXPECT_TRUE(region.is_locked("k"));
+  contender.write_line("write");
+  ASSERT_EQ(contender.read_line(), "at-gate");
+  contender.write_line("go");
+  EXPECT_EQ(contender.read_line(), "written") << "asking took the lock from its holder";
+  ASSERT_EQ(contender.read_line(), "released");
+  EXPECT_FALSE(region.is_locked("k"));
+  EXPECT_EQ(contender.wait(), 0);
+  EXPECT_EQ(region.get("k"), "from-contender");
+}
+
 }  // namespace
 }  // namespace regionkv::testing

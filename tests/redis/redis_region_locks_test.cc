@@ -11,6 +11,7 @@
 
 #include "lock/lease_record.h"
 #include "tests/redis/live_redis.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
@@ -211,6 +212,48 @@ TEST_F(RedisRegionLocks, GetOrCreateRunsTheCreatorOnceAcrossClients) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(created.load(), 1);
+}
+
+TEST_F(RedisRegionLocks, IsLockedWhileAnotherClientHoldsTheLockAndNotAfterItsRelease) {
+  RedisRegionClient other;
+  Region& mine = region({}, "asked");
+  Region& theirs = other.region("asked", redis_args(*server_));
+  EXPECT_FALSE(mine.is_locked("k"));
+  Lock held = theirs.get_lock("k");
+  EXPECT_TRUE(mine.is_locked("k"));
+  EXPECT_TRUE(theirs.is_locked("k"));
+  EXPECT_FALSE(mine.is_locked("other"));
+  EXPECT_EQ(lock_record(mine, "k")->fencing_token, held.fencing_token())
+      << "asking changed the record";
+  held.release();
+  EXPECT_FALSE(mine.is_locked("k"));
+}
+
+// The server runs the lease out (lock_timeout 1 ms: a 1001 ms lease).
+TEST_F(RedisRegionLocks, IsLockedTurnsFalseWhenTheServerRunsTheLeaseOut) {
+  RegionConfig config;
+  config.lock_timeout = milliseconds(1);
+  Region& r = region(config);
+  const auto taken = std::chrono::steady_clock::now();
+  Lock abandoned = r.get_lock("k");
+  EXPECT_TRUE(r.is_locked("k"));
+  EXPECT_TRUE(eventually([&] { return !r.is_locked("k"); }, std::chrono::seconds(5)));
+  EXPECT_GE(std::chrono::steady_clock::now() - taken, milliseconds(1000));
+}
+
+// A region with locking off waits for no lock, so none is held for it:
+// not even one a client with locking on holds on the same records.
+TEST_F(RedisRegionLocks, IsLockedIsFalseWithLockingOff) {
+  RedisRegionClient other;
+  RegionConfig config;
+  config.locking = false;
+  Region& unlocked = region(config, "mixed");
+  Region& locking = other.region("mixed", redis_args(*server_));
+  Lock own = unlocked.get_lock("k");
+  EXPECT_FALSE(unlocked.is_locked("k"));
+  Lock held = locking.get_lock("k");
+  EXPECT_TRUE(locking.is_locked("k"));
+  EXPECT_FALSE(unlocked.is_locked("k"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "region/store_internals.h"
 #include "regionkv/regionkv.h"
+#include "tests/support/message_of.h"
 #include "tests/support/seed_fixtures.h"
 
 namespace regionkv::testing {
@@ -22,15 +23,6 @@ class RegionTest : public ::testing::TestWithParam<std::string> {
   }
   StoreFixture fixture_;
 };
-
-std::string message_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
 
 TEST_P(RegionTest, BinaryKeysAndValuesRoundTrip) {
   Region& region = configured();

@@ -134,6 +134,12 @@ ReleaseResult MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fe
   });
 }
 
+bool MemcachedLocks::is_locked(std::string_view lock_key) {
+  store_.check_key(lock_key);
+  const std::string record_key = store_.wire_key(lock_key);
+  return store_.on_servers([&] { return store_.driver_->get(record_key).has_value(); });
+}
+
 bool MemcachedLocks::may_write(std::string_view lock_key, std::uint64_t fencing_token) {
   const auto held = store_.driver_->get(store_.wire_key(lock_key));
   const std::optional<lock::LeaseRecord> lease =

@@ -28,6 +28,9 @@ class MemcachedLocks final : public LockBackend {
                                std::uint64_t fencing_token) override;
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
+  // Whether the servers hold the record (one "get"): they drop it when the
+  // lease runs out, up to 1 s late, as their clock counts whole seconds.
+  bool is_locked(std::string_view lock_key) override;
 
  private:
   // The region's counter on the servers ("incr"), beside its lock records.

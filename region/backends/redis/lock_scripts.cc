@@ -79,6 +79,13 @@ std::optional<lock::LeaseRecord> LockScripts::read_record(std::string_view lock_
                            std::chrono::milliseconds(lease_ms)};
 }
 
+bool LockScripts::holds_record(std::string_view lock_key) {
+  const std::string record = layout_.redis_key(lock_key);
+  const Reply exists = client_.run(record, Command("EXISTS").arg(record));
+  if (exists->type != REDIS_REPLY_INTEGER) unexpected("EXISTS", record);
+  return exists->integer != 0;
+}
+
 ReleaseResult LockScripts::release(std::string_view lock_key, std::uint64_t fencing_token) {
   const std::string record = layout_.redis_key(lock_key);
   Command hdel("HDEL");
@@ -88,9 +95,7 @@ ReleaseResult LockScripts::release(std::string_view lock_key, std::uint64_t fenc
   if (deleted->integer == 1) return ReleaseResult::kReleased;
   // Not this token's record. What is there now: nothing, or a record that
   // carries another token, since no later grant carries this one.
-  const Reply exists = client_.run(record, Command("EXISTS").arg(record));
-  if (exists->type != REDIS_REPLY_INTEGER) unexpected("EXISTS", record);
-  return exists->integer == 0 ? ReleaseResult::kAlreadyGone : ReleaseResult::kSuccessorHolds;
+  return holds_record(lock_key) ? ReleaseResult::kSuccessorHolds : ReleaseResult::kAlreadyGone;
 }
 
 LockedWriteResult LockScripts::locked_write(const Script& script, std::string_view key,

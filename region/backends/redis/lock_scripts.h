@@ -52,6 +52,9 @@ class LockScripts {
   // The record at `lock_key` (HGETALL), nullopt if there is none; its lease
   // as the record says, live or not (the server drops it when it runs out).
   std::optional<lock::LeaseRecord> read_record(std::string_view lock_key);
+  // Whether a record is at `lock_key` (EXISTS): a live lease, as the server
+  // drops a spent one.
+  bool holds_record(std::string_view lock_key);
   // Deletes the record only if it carries `fencing_token`: one HDEL of the
   // token's field, atomic by itself. Only when it deleted nothing, an
   // EXISTS then tells kAlreadyGone from kSuccessorHolds (a record there by

@@ -37,4 +37,9 @@ LockedWriteResult RedisLocks::erase_locked(std::string_view key, std::string_vie
       [&] { return region_.scripts().erase_locked(key, lock_key, fencing_token, now); });
 }
 
+bool RedisLocks::is_locked(std::string_view lock_key) {
+  region_.check_key(lock_key);
+  return region_.on_servers([&] { return region_.scripts().holds_record(lock_key); });
+}
+
 }  // namespace regionkv::redis

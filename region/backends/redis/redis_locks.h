@@ -32,6 +32,9 @@ class RedisLocks final : public LockBackend {
                                std::string_view lock_key, std::uint64_t fencing_token) override;
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
+  // Whether the server holds the record (one EXISTS): it drops the record
+  // when the lease runs out on its clock.
+  bool is_locked(std::string_view lock_key) override;
 
  private:
   RedisRegion& region_;

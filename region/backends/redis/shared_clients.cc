@@ -1,9 +1,12 @@
 #include "region/backends/redis/shared_clients.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+
+#include "common/fork_guard.h"
 
 namespace regionkv::redis {
 namespace {
@@ -28,13 +31,26 @@ ClientIdentity identity_of(const RedisOptions& options) {
 }
 
 struct Clients {
+  // The process whose clients these are.
+  common::ForkGuard made_in;
   std::mutex mutex;
   std::map<ClientIdentity, std::weak_ptr<RedisClient>> by_identity;  // guarded by mutex
 };
 
 Clients& clients() {
-  static Clients* instance = new Clients();  // never destroyed: used until exit
-  return *instance;
+  static std::atomic<Clients*> current{new Clients()};  // never destroyed: used until exit
+  Clients* in_use = current.load(std::memory_order_acquire);
+  while (in_use->made_in.inherited()) {
+    // A forked child starts a set of its own. The parent's clients hold the
+    // parent's sockets (two processes on one connection read each other's
+    // replies), and a thread of the parent may have held their mutex at
+    // the fork. They stay as the fork left them, for the parent's regions,
+    // which refuse every call in the child.
+    auto* fresh = new Clients();
+    if (current.compare_exchange_strong(in_use, fresh, std::memory_order_acq_rel)) return *fresh;
+    delete fresh;  // another thread of the child was first: in_use is its set
+  }
+  return *in_use;
 }
 
 }  // namespace

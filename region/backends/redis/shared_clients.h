@@ -4,7 +4,8 @@
 // client: its connection pools, so a process holds at most pool_size
 // connections per server for all those regions together instead of
 // pool_size per region, and (Cluster mode) one slot map. Regions with other
-// options get a client of their own.
+// options get a client of their own, and so do the regions a forked child
+// configures: a child never shares a client (its sockets) with its parent.
 //
 // The trade-off: those regions' calls share the pool's connections, so a
 // burst on one region can make calls on another wait for a connection
