@@ -1,5 +1,6 @@
-// Scripts are sent as EVALSHA and loaded where the server lacks them: on
-// first use, after SCRIPT FLUSH, after a restart.
+// Scripts are sent as EVALSHA by the SHA-1 a server answered SCRIPT LOAD
+// with, and loaded where the server lacks them: on first use, after SCRIPT
+// FLUSH, after a restart.
 #include <gtest/gtest.h>
 
 #include "region/backends/redis/redis_client.h"
@@ -27,8 +28,17 @@ class ScriptLoading : public ::testing::Test {
     return client_->run("counter", call, &script)->integer;
   }
 
+  // The SHA-1 as the server computes it, without loading the script.
+  std::string servers_sha1_of(const Script& script) {
+    return server_->command({"EVAL", "return redis.sha1hex(ARGV[1])", "0", script.text()});
+  }
+
   bool server_holds(const Script& script) {
-    return server_->command({"SCRIPT", "EXISTS", script.sha1()}) == "1";
+    return server_->command({"SCRIPT", "EXISTS", servers_sha1_of(script)}) == "1";
+  }
+
+  long long calls_of(const std::string& command) {
+    return server_->command_calls(command);
   }
 
   const Script incr_{"test incr", "return redis.call('INCR', KEYS[1])"};
@@ -36,8 +46,29 @@ class ScriptLoading : public ::testing::Test {
   std::optional<redis::RedisClient> client_;
 };
 
-TEST_F(ScriptLoading, OurSha1IsTheOneTheServerComputes) {
-  EXPECT_EQ(server_->command({"SCRIPT", "LOAD", incr_.text()}), incr_.sha1());
+TEST_F(ScriptLoading, TheFirstCallLearnsTheSha1TheServerComputes) {
+  EXPECT_FALSE(incr_.sha1().has_value());
+  EXPECT_EQ(call(incr_), 1);
+  EXPECT_EQ(incr_.sha1(), servers_sha1_of(incr_));
+}
+
+// One EVAL (with its SCRIPT LOAD) the first time, EVALSHA ever after.
+TEST_F(ScriptLoading, OnlyTheFirstCallSendsTheText) {
+  for (int i = 1; i <= 5; ++i) EXPECT_EQ(call(incr_), i);
+  EXPECT_EQ(calls_of("eval"), 1);
+  EXPECT_EQ(calls_of("script|load"), 1);
+  EXPECT_EQ(calls_of("evalsha"), 4);
+}
+
+// run_all() (get_multi, set_multi) learns the SHA-1 before its batch too.
+TEST_F(ScriptLoading, ABatchLearnsTheSha1) {
+  Command call = incr_.call(1);
+  call.arg("counter");
+  const redis::RoutedCommand routed{"counter", &call, &incr_};
+  EXPECT_EQ(client_->run_all({&routed, 1}).front()->integer, 1);
+  EXPECT_EQ(incr_.sha1(), servers_sha1_of(incr_));
+  EXPECT_EQ(this->call(incr_), 2);
+  EXPECT_EQ(calls_of("evalsha"), 1);
 }
 
 TEST_F(ScriptLoading, TheFirstCallLoadsTheScript) {

@@ -231,4 +231,12 @@ RedisServer* RedisCluster::node_on_port(std::uint16_t port) const {
   return nullptr;
 }
 
+long long RedisServer::command_calls(std::string_view name) const {
+  const std::string stats = command({"INFO", "commandstats"});
+  const std::string field = "cmdstat_" + std::string(name) + ":calls=";
+  const std::size_t at = stats.find(field);
+  if (at == std::string::npos) return 0;
+  return std::stoll(stats.substr(at + field.size()));
+}
+
 }  // namespace regionkv::testing

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/temp_dir.h"
@@ -67,6 +68,9 @@ class RedisServer {
   // an array's elements one per line. Throws std::runtime_error on an error
   // answer or a failure to reach the server.
   std::string command(const std::vector<std::string>& args) const;
+  // How many times the server ran `name` ("evalsha", "script|load"), from
+  // INFO commandstats; 0 for a command it never ran.
+  long long command_calls(std::string_view name) const;
 
  private:
   void start();

@@ -123,19 +123,36 @@ void RedisClient::moved(const Redirection& redirection, common::Deadline& deadli
 Reply RedisClient::send_once(const Target& target, const Command& command, const Script* script,
                              common::Deadline& deadline) {
   ConnectionPool::Lease connection = target.pool->borrow(deadline);
+  // A script's first call (an EVAL: script.h) goes with the SCRIPT LOAD that
+  // tells its SHA-1.
+  if (script != nullptr && !script->sha1_known())
+    return load_and_send(*connection, target, command, *script, deadline);
   // Most calls: one command, no vectors.
   Reply reply = target.asking
                     ? std::move(connection->exchange(asking_and(command), deadline).back())
                     : connection->run(command, deadline);
   if (script == nullptr || !is_error_code(*reply, "NOSCRIPT")) return reply;
+  return load_and_send(*connection, target, command, *script, deadline);
+}
 
-  const Command load = script->load();
+Reply RedisClient::load_and_send(Connection& connection, const Target& target,
+                                 const Command& command, const Script& script,
+                                 common::Deadline& deadline) {
+  const Command load = script.load();
   std::vector<const Command*> batch = {&load};
   if (target.asking) batch.push_back(&asking_command());
   batch.push_back(&command);
-  std::vector<Reply> replies = connection->exchange(batch, deadline);
+  std::vector<Reply> replies = connection.exchange(batch, deadline);
   if (is_error(*replies.front())) throw_error_reply(*target.pool, load, {}, *replies.front());
+  learn_sha1(script, *replies.front());
   return std::move(replies.back());
+}
+
+void RedisClient::learn_sha1(const Script& script, const redisReply& answer) {
+  if (answer.type != REDIS_REPLY_STRING)
+    throw StorageError("redis: the SCRIPT LOAD of the " + script.name() +
+                       " script was answered with something other than a SHA-1");
+  script.learn_sha1(std::string(answer.str, answer.len));
 }
 
 Reply RedisClient::run(std::string_view routing_key, const Command& command, const Script* script) {
@@ -183,6 +200,12 @@ Reply RedisClient::run(std::string_view routing_key, const Command& command, con
 
 std::vector<Reply> RedisClient::run_all(std::span<const RoutedCommand> commands) {
   common::Deadline deadline(options_.io_timeout);
+  // A script's first call is an EVAL (script.h): learn its SHA-1 first, so
+  // that the calls after these are EVALSHAs.
+  for (const RoutedCommand& routed : commands) {
+    if (routed.script == nullptr || routed.script->sha1_known()) continue;
+    learn_sha1(*routed.script, *run(routed.routing_key, routed.script->load(), nullptr, deadline));
+  }
   std::vector<Reply> replies(commands.size());
   // Group by pool, keeping each server's commands in their order.
   std::vector<std::pair<ConnectionPool*, std::vector<std::size_t>>> groups;

@@ -22,7 +22,9 @@
 // call.
 //
 // Scripts: a call given its Script that meets -NOSCRIPT loads the script on
-// that connection (SCRIPT LOAD) and is sent again, in one round trip.
+// that connection (SCRIPT LOAD) and is sent again, in one round trip. A
+// script's first call in the process (an EVAL, script.h) goes with a SCRIPT
+// LOAD too, whose answer is the SHA-1 the later calls use.
 //
 // Time: each call of run() or run_all() has one Deadline, io_timeout from
 // its start, that bounds all of it: waiting for a pooled connection, every
@@ -116,9 +118,14 @@ class RedisClient {
   ConnectionPool& pool_for_slot(std::uint16_t slot, std::string_view routing_key,
                                 common::Deadline& deadline);
   // One exchange on one connection: [ASKING,] command, and on -NOSCRIPT
-  // [SCRIPT LOAD, ASKING,] command again. Returns the command's reply.
+  // [SCRIPT LOAD, ASKING,] command again; a script's first call goes as
+  // [SCRIPT LOAD, ASKING,] command at once. Returns the command's reply.
   Reply send_once(const Target& target, const Command& command, const Script* script,
                   common::Deadline& deadline);
+  // SCRIPT LOAD, then `command`, in one exchange; keeps the SHA-1 answered.
+  Reply load_and_send(Connection& connection, const Target& target, const Command& command,
+                      const Script& script, common::Deadline& deadline);
+  static void learn_sha1(const Script& script, const redisReply& answer);
   // After a -MOVED: the slot's new master, and a refreshed map if the
   // cluster answers in time.
   void moved(const Redirection& redirection, common::Deadline& deadline);
