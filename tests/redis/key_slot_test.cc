@@ -35,9 +35,5 @@ TEST(KeySlot, AnEmptyOrUnclosedTagHashesTheWholeKey) {
   EXPECT_EQ(hash_tag_of("foo}bar{"), "foo}bar{");
 }
 
-TEST(KeySlot, SlotsAreBelow16384) {
-  for (int i = 0; i < 10000; ++i) EXPECT_LT(key_slot("key-" + std::to_string(i)), kSlotCount);
-}
-
 }  // namespace
 }  // namespace regionkv::redis
