@@ -9,6 +9,7 @@
 
 #include "regionkv/errors.h"
 #include "tests/redis/live_redis.h"
+#include "tests/support/eventually.h"
 
 namespace regionkv::testing {
 namespace {
@@ -66,7 +67,9 @@ TEST_F(RedisConnectionPool, ABorrowerWaitsForAConnectionToComeBack) {
     run_on(pool, Command("PING"));
     borrowed = true;
   });
-  std::this_thread::sleep_for(milliseconds(50));
+  // The waiter is in borrow(), and has not been handed a connection. Shown
+  // failing once with a pool that opened a second connection past its size.
+  ASSERT_TRUE(eventually([&] { return pool.waiting_borrowers() == 1; }));
   EXPECT_FALSE(borrowed.load());
   held.reset();
   waiter.join();

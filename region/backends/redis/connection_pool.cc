@@ -24,7 +24,12 @@ std::unique_ptr<Connection> ConnectionPool::take_idle_or_reserve(const common::D
   std::unique_lock lock(mutex_);
   const auto has_room = [&] { return !idle_.empty() || open_ < size_; };
   // Checked before the timed wait, which reads the clock to start.
-  const bool available = has_room() || given_back_.wait_until(lock, deadline.at(), has_room);
+  bool available = has_room();
+  if (!available) {
+    ++waiting_;
+    available = given_back_.wait_until(lock, deadline.at(), has_room);
+    --waiting_;
+  }
   if (!available)
     throw StorageError(describe_server(server_) + ": all " + std::to_string(size_) +
                        " connections (pool_size) stayed busy for the call's " +
@@ -81,6 +86,11 @@ void ConnectionPool::give_back(std::unique_ptr<Connection> connection) {
 std::size_t ConnectionPool::open_connections() const {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+std::size_t ConnectionPool::waiting_borrowers() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
 }
 
 }  // namespace regionkv::redis

@@ -60,6 +60,8 @@ class ConnectionPool {
   const ServerCalls& calls() const { return calls_; }
   // Connections open now, lent or idle (for tests).
   std::size_t open_connections() const;
+  // Threads waiting in borrow() for a connection to come back (for tests).
+  std::size_t waiting_borrowers() const;
 
  private:
   void give_back(std::unique_ptr<Connection> connection);
@@ -82,6 +84,7 @@ class ConnectionPool {
   };
   std::vector<Idle> idle_;  // guarded by mutex_
   std::size_t open_ = 0;    // guarded by mutex_; lent + idle + being opened
+  std::size_t waiting_ = 0;  // guarded by mutex_; borrowers waiting
 };
 
 }  // namespace regionkv::redis
