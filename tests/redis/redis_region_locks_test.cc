@@ -190,21 +190,25 @@ TEST_F(RedisRegionLocks, ALockTimeoutOfZeroNeverRunsOut) {
   EXPECT_THROW(r.get_lock("k"), LockUnavailable);
 }
 
+// The creator holds the lock until the three others have found it held, so
+// the four really race, however the threads are scheduled.
 TEST_F(RedisRegionLocks, GetOrCreateRunsTheCreatorOnceAcrossClients) {
+  constexpr int kThreads = 4;
   RedisRegionClient other;
   RegionConfig config;
-  config.max_lock_attempts = 1000;
+  config.max_lock_attempts = 1'000'000;  // the waiters outlast any schedule
   Region& mine = region(config, "created");
   Region& theirs = other.region("created", redis_args(*server_), config);
+  const auto waits = [&] { return mine.stats().lock_waits + theirs.stats().lock_waits; };
   std::atomic<int> created{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       Region& r = t % 2 == 0 ? mine : theirs;
       EXPECT_EQ(r.get_or_create("k",
                                 [&] {
                                   created.fetch_add(1);
-                                  std::this_thread::sleep_for(milliseconds(20));
+                                  EXPECT_TRUE(eventually([&] { return waits() == kThreads - 1; }));
                                   return std::string("made once");
                                 }),
                 "made once");
