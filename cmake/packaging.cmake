@@ -55,7 +55,14 @@ expire, and a background sweeper removes them.")
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${REGIONKV_DEB_NAME_runtime})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/cmake/debian/triggers)
+# CPack copies control files with the mode they have, and a source tree
+# exported by `git archive` under umask 002 has 0664 files, which lintian
+# rejects (control-file-has-bad-permissions): the build tree's copy has the
+# mode Debian's policy asks for, whatever the source's.
+configure_file(cmake/debian/triggers ${CMAKE_CURRENT_BINARY_DIR}/debian/control/triggers COPYONLY
+               FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_BINARY_DIR}/debian/control/triggers)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 "embedded key-value store with leased locks - shared library
 ${REGIONKV_DEB_ABOUT}
