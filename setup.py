@@ -3,14 +3,24 @@ and the pybind11 module regionkv._regionkv from the project's CMake build.
 
     pip install --no-build-isolation .
 
+The sdist (MANIFEST.in) holds the CMake project the module is built from,
+so pip can build it offline from the sdist too:
+
+    pip install --no-build-isolation regionkv-X.tar.gz
+    pip wheel --no-build-isolation --no-deps regionkv-X.tar.gz
+
 The module is built for the python3 running pip (sys.executable). Set
 REGIONKV_CMAKE_BUILD_DIR to an already configured build tree to build the
 module there instead of in a fresh one (much faster; its settings are kept).
+CMAKE_ARGS adds arguments to the fresh tree's configuration (for example
+-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); CMAKE_BUILD_PARALLEL_LEVEL limits
+the build's jobs.
 """
 
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -65,6 +75,7 @@ class CMakeBuild(build_ext):
                 "-DREGIONKV_BUILD_TESTS=OFF",
                 "-DREGIONKV_BUILD_BENCH=OFF",
                 "-DREGIONKV_BUILD_TOOLS=OFF",
+                *shlex.split(os.environ.get("CMAKE_ARGS", "")),
             ],
             check=True,
         )
@@ -76,6 +87,8 @@ setup(
     entry_points=(ROOT / "python" / "packaging" / "entry_points.txt").read_text(),
     packages=["regionkv"],
     package_dir={"": "python"},
+    # The compiled module's types (PEP 561).
+    package_data={"regionkv": ["py.typed", "*.pyi"]},
     ext_modules=[CMakeExtension("regionkv._regionkv")],
     cmdclass={"build_ext": CMakeBuild},
     options={"build": {"build_base": SCRATCH}, "egg_info": {"egg_base": SCRATCH}},

@@ -32,6 +32,21 @@ nanoseconds jittered_backoff(int attempt) {
   return nanoseconds(spread(random));
 }
 
+// Sleeps for `pause`, or until a release in this process since
+// `generation`; calls `check` first and then at least every
+// kWaitCheckInterval, so that a wait of up to kLongestBackoff can be ended.
+void wait_checked(const LockWaiters::Ticket& waiting, std::uint64_t generation, nanoseconds pause,
+                  const WaitCheck& check) {
+  if (!check) return waiting.wait(generation, pause);
+  const auto until = std::chrono::steady_clock::now() + pause;
+  for (;;) {
+    check();
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= nanoseconds(0) || waiting.generation() != generation) return;
+    waiting.wait(generation, std::min<nanoseconds>(left, kWaitCheckInterval));
+  }
+}
+
 }  // namespace
 
 RegionLocks::RegionLocks(Settings settings, LockBackend& backend,
@@ -41,7 +56,7 @@ RegionLocks::RegionLocks(Settings settings, LockBackend& backend,
       backend_(backend),
       counters_(counters) {}
 
-Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
+Lock RegionLocks::acquire(std::string_view key, std::string record_key, const WaitCheck& check) {
   const TimeSource& clock = *settings_.clock;
   const auto grant = [&](TimePoint acquired_at, std::uint64_t token) {
     return Lock(this, lifetime_.cell(), lifetime_.generation(), std::string(key),
@@ -83,7 +98,12 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key) {
       pause = std::clamp(std::chrono::duration_cast<nanoseconds>(remaining), nanoseconds(0),
                          pause);
     }
-    waiting->wait(generation, pause);
+    try {
+      wait_checked(*waiting, generation, pause, check);
+    } catch (...) {
+      count_wait();
+      throw;
+    }
   }
   count_wait();
   counters_.add(common::RegionCounters::kLockUnavailable);

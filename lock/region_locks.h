@@ -45,8 +45,9 @@ class RegionLocks {
   // Takes the lock on raw key `key`, whose record is `record_key` ("_lock" +
   // the stored key): at most max_lock_attempts attempts, with backoff that
   // never sleeps past the holder's lease, woken at once by a release in this
-  // process. Throws LockUnavailable after the last attempt.
-  Lock acquire(std::string_view key, std::string record_key);
+  // process. Throws LockUnavailable after the last attempt, and what
+  // `check` throws while it waits (regionkv/lock.h).
+  Lock acquire(std::string_view key, std::string record_key, const WaitCheck& check = {});
 
   // Whether anyone holds the lock whose record is `record_key` (the lock
   // backend's is_locked); false with locking off, as such locks store

@@ -326,9 +326,11 @@ void Region::erase(std::string_view key, const Lock& lock) {
   s.counters.add(common::RegionCounters::kDeletes);
 }
 
-Lock Region::get_lock(std::string_view key) {
+Lock Region::get_lock(std::string_view key) { return get_lock(key, WaitCheck()); }
+
+Lock Region::get_lock(std::string_view key, const WaitCheck& check) {
   const Configured& s = state();
-  return s.locks->acquire(key, stored_key(s, key, lock::kLockKeyPrefix));
+  return s.locks->acquire(key, stored_key(s, key, lock::kLockKeyPrefix), check);
 }
 
 bool Region::is_locked(std::string_view key) const {
@@ -338,13 +340,18 @@ bool Region::is_locked(std::string_view key) const {
 
 std::string Region::get_or_create(std::string_view key,
                                   const std::function<std::string()>& creator) {
+  return get_or_create(key, creator, WaitCheck());
+}
+
+std::string Region::get_or_create(std::string_view key, const std::function<std::string()>& creator,
+                                  const WaitCheck& check) {
   if (auto value = find(key)) return std::move(*value);
   const Configured& s = state();
   // With locking off the store lock excludes no one, so creators in this
   // process queue on an in-process mutex instead.
   std::unique_lock<std::mutex> local;
   if (!s.config.locking) local = std::unique_lock(s.creators.for_key(key));
-  Lock lock = get_lock(key);
+  Lock lock = get_lock(key, check);
   if (auto value = find(key)) return std::move(*value);
   std::string value = creator();
   set(key, value, lock);

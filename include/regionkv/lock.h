@@ -3,7 +3,9 @@
 #define REGIONKV_LOCK_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "regionkv/time_source.h"
@@ -13,6 +15,14 @@ namespace regionkv {
 namespace lock {
 class RegionLocks;
 }
+
+// Called on the waiting thread while Region::get_lock or get_or_create waits
+// for a key's lock: before each pause between attempts and at least every
+// kWaitCheckInterval within one. Whatever it throws ends the wait and leaves
+// the call holding nothing (the Python module raises KeyboardInterrupt
+// through it). It must not call the region. Empty: the wait is not checked.
+using WaitCheck = std::function<void()>;
+inline constexpr std::chrono::milliseconds kWaitCheckInterval{50};
 
 // Move-only. The destructor releases an active lock. Not thread-safe: one
 // thread uses a Lock at a time (hand it over with a move).

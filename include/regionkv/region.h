@@ -74,6 +74,9 @@ class Region {
   // backoff between them that never sleeps past the holder's lease; a release
   // in this process wakes waiters at once. Then LockUnavailable.
   Lock get_lock(std::string_view key);
+  // The same, with `check` called while it waits (lock.h): what `check`
+  // throws, get_lock throws, holding nothing.
+  Lock get_lock(std::string_view key, const WaitCheck& check);
 
   // Whether someone holds the key's lock now: this process or another, a
   // Lock of this Region or of another Region on the same records (another
@@ -90,6 +93,11 @@ class Region {
   // still absent calls `creator` once, stores its result and returns it.
   std::string get_or_create(std::string_view key,
                             const std::function<std::string()>& creator);
+  // The same, with `check` called while it waits for the key's lock
+  // (lock.h): what `check` throws, get_or_create throws, having neither
+  // called `creator` nor stored anything.
+  std::string get_or_create(std::string_view key, const std::function<std::string()>& creator,
+                            const WaitCheck& check);
 
   // What this process did with the region (include/regionkv/stats.h); only
   // the name until configured. Thread-safe; a snapshot of counters that go

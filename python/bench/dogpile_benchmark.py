@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""dogpile.cache backends side by side: regionkv against dogpile's memory,
-dbm and memcached (pymemcache) backends, and lock cycles against dogpile's
-Redis distributed lock, all in one run (docs/benchmarks.md, "Python").
+"""dogpile.cache backends side by side: regionkv (on RocksDB, and on Redis)
+against dogpile's memory, memory_pickle, dbm, memcached (pymemcache) and
+redis backends, all in one run (docs/benchmarks.md, "Python").
 
     PYTHONPATH=build/python /usr/bin/python3 python/bench/dogpile_benchmark.py
 
@@ -152,6 +152,10 @@ def goals(medians):
         f"| regionkv get / memory_pickle get | {ratio('regionkv', 'memory_pickle', 'get'):.2f} |",
         f"| memory_pickle get / memory get | {ratio('memory_pickle', 'memory', 'get'):.2f} |",
         f"| regionkv lock cycle / dbm lock cycle | {ratio('regionkv', 'dbm', 'lock cycle'):.2f} |",
+        *[
+            f"| regionkv redis {op} / redis {op} | {ratio('regionkv redis', 'redis', op):.2f} |"
+            for op in OPERATIONS
+        ],
     ]
     return "\n".join(lines)
 
@@ -198,15 +202,22 @@ def main():
                     arguments={"url": [memcached.address], "distributed_lock": True},
                 )
             ),
-            "redis": {
-                "lock cycle": dogpile_operations(
-                    make_region().configure(
-                        "dogpile.cache.redis",
-                        arguments={"host": "127.0.0.1", "port": redis.port, "distributed_lock": True,
-                                   "thread_local_lock": False, "lock_timeout": 30},
-                    )
-                )["lock cycle"]
-            },
+            "regionkv redis": dogpile_operations(
+                make_region().configure(
+                    "regionkv",
+                    arguments={"backing_store": "redis",
+                               "backend_args": {"url": f"redis://{redis.address}/0"},
+                               "region": "bench"},
+                )
+            ),
+            "redis": dogpile_operations(
+                make_region().configure(
+                    "dogpile.cache.redis",
+                    arguments={"host": "127.0.0.1", "port": redis.port, "db": 1,
+                               "distributed_lock": True, "thread_local_lock": False,
+                               "lock_timeout": 30},
+                )
+            ),
         }
         medians = measure(backends, arguments.seconds, arguments.repetitions, arguments.seed)
         store.close()

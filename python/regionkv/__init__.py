@@ -33,6 +33,7 @@ from regionkv._regionkv import (
     Store,
     __version__,
     _close_all_stores,
+    _stop_log_relay,
 )
 
 __all__ = [
@@ -50,5 +51,7 @@ __all__ = [
 ]
 
 # Stores still open at exit are closed while the interpreter can still run
-# their cleanup (their sweeper threads stopped, RocksDB closed cleanly).
+# their cleanup (their sweeper threads stopped, RocksDB closed cleanly); then
+# their last messages are logged (atexit runs the last registered first).
+atexit.register(_stop_log_relay)
 atexit.register(_close_all_stores)

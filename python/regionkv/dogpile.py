@@ -24,7 +24,10 @@ directory at all:
                    "backend_args": {"url": "redis://10.0.0.5:6379/0"}},
     )
 
-Arguments (docs/python.md has the details):
+Arguments (docs/python.md has the details). They are checked before anything
+is opened: an unknown name raises ValueError listing the valid ones, a bad
+value TypeError or ValueError naming it, and strings are converted as
+dogpile's ``configure_from_config`` would (regionkv._arguments):
 
 ``path`` (required for ``backing_store="rocksdb"``, the default)
     The store directory. Every dogpile region on one path in a process
@@ -59,7 +62,8 @@ Arguments (docs/python.md has the details):
     Where the regionkv region keeps its values: ``"rocksdb"`` (default),
     ``"memory"``, ``"redis"`` (``backend_args={"url": "redis://host:port/db"}``),
     ``"memcached"`` (``backend_args={"url": "host:port,..."}``), or a backing
-    store registered in C++.
+    store registered in C++. A configuration file gives ``backend_args``
+    one by one: ``backend_args.url = redis://10.0.0.5:6379/0``.
 """
 
 import threading
@@ -67,13 +71,10 @@ import weakref
 
 from dogpile.cache import api, register_backend
 
-from regionkv import _shared_stores
+from regionkv import _arguments, _shared_stores
 from regionkv._regionkv import LockUnavailable
 
 __all__ = ["RegionkvBackend", "RegionkvMutex", "register"]
-
-DEFAULT_REGION = "dogpile"
-DEFAULT_LOCK_TIMEOUT = 30.0
 
 
 def register():
@@ -93,28 +94,11 @@ class RegionkvBackend(api.BytesBackend):
     """
 
     def __init__(self, arguments):
-        arguments = dict(arguments)
-        backing_store = arguments.get("backing_store", "rocksdb")
-        path = arguments.get("path")
-        if path is None and backing_store == "rocksdb":
-            raise ValueError(
-                "the regionkv dogpile backend needs a 'path' argument (the store directory) "
-                "for backing_store 'rocksdb'; regions on 'redis', 'memcached' or 'memory' "
-                "need none"
-            )
-        self.distributed_lock = bool(arguments.get("distributed_lock", True))
-        settings = {
-            "backing_store": backing_store,
-            "backend_args": dict(arguments.get("backend_args") or {}),
-            "lock_timeout": float(arguments.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)),
-            "expire_time": arguments.get("expire_time"),
-            # One attempt per get_lock: RegionkvMutex waits between attempts
-            # itself, so that acquire(wait=False) costs exactly one.
-            "max_lock_attempts": 1,
-        }
-        shared = _shared_stores.attach(path, arguments.get("durability", "process_crash"))
+        parsed = _arguments.parse(arguments)  # TypeError, ValueError: nothing opened
+        self.distributed_lock = parsed.distributed_lock
+        shared = _shared_stores.attach(parsed.path, parsed.durability)
         try:
-            self._region = shared.region(arguments.get("region", DEFAULT_REGION), settings)
+            self._region = shared.region(parsed.region, parsed.region_settings())
         except BaseException:
             _shared_stores.detach(shared)
             raise

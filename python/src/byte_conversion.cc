@@ -7,8 +7,6 @@ namespace py = pybind11;
 namespace regionkv::python {
 namespace {
 
-std::string type_name(py::handle object) { return Py_TYPE(object.ptr())->tp_name; }
-
 // str as UTF-8 (cached in the str object), or bytes; nullopt for anything else.
 std::optional<std::string_view> view_str_or_bytes(py::handle object) {
   if (PyBytes_Check(object.ptr()))
@@ -36,6 +34,8 @@ py::iterable key_iterable(py::handle keys) {
 }
 
 }  // namespace
+
+std::string type_name(py::handle object) { return Py_TYPE(object.ptr())->tp_name; }
 
 ByteArg::ByteArg(py::handle object, Kind kind) {
   if (auto view = view_str_or_bytes(object)) {

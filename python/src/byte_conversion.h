@@ -43,6 +43,9 @@ std::map<std::string, std::string> items_from_mapping(pybind11::handle mapping);
 // valid UTF-8, else bytes. REQUIRES: the GIL.
 pybind11::object key_to_python(std::string_view key);
 
+// The name of `object`'s type, for error messages. REQUIRES: the GIL.
+std::string type_name(pybind11::handle object);
+
 // REQUIRES: the GIL.
 inline pybind11::bytes to_bytes(std::string_view bytes) {
   return pybind11::bytes(bytes.data(), bytes.size());

@@ -19,6 +19,10 @@
 
 namespace regionkv::python {
 
+// Whether Python code may still run: false once the interpreter is
+// finalizing, when taking the GIL from another thread would end that thread.
+inline bool interpreter_running() { return Py_IsInitialized() && !_Py_IsFinalizing(); }
+
 // Runs `call` without the GIL; re-takes it before returning or throwing.
 // REQUIRES: the GIL is held.
 template <typename Call>

@@ -32,15 +32,23 @@ regionkv.Error.)doc")
       .def_property_readonly(
           "acquired_at", [](const LockHandle& self) { return to_unix_seconds(self.acquired_at()); },
           "When the lock was taken, in seconds since the Unix epoch.")
-      .def("release", &LockHandle::release,
-           "Deletes the lock record if it still carries this lock's token. Idempotent.")
-      .def("__enter__", [](py::object self) { return self; })
-      .def("__exit__", [](LockHandle& self, const py::args&) { self.release(); })
-      .def("__repr__", [](const LockHandle& self) {
-        return "<regionkv.Lock key=" + py::repr(self.key()).cast<std::string>() +
-               " fencing_token=" + std::to_string(self.fencing_token()) +
-               (self.active() ? " active>" : " released>");
-      });
+      .def("release", &LockHandle::release, R"doc(release(self)
+--
+
+Deletes the lock record if it still carries this lock's token. Idempotent.)doc")
+      .def(
+          "__enter__", [](py::object self) { return self; }, "__enter__(self)\n--\n\n")
+      .def(
+          "__exit__", [](LockHandle& self, const py::args&) { self.release(); },
+          "__exit__(self, *exc_info)\n--\n\nReleases the lock.")
+      .def(
+          "__repr__",
+          [](const LockHandle& self) {
+            return "<regionkv.Lock key=" + py::repr(self.key()).cast<std::string>() +
+                   " fencing_token=" + std::to_string(self.fencing_token()) +
+                   (self.active() ? " active>" : " released>");
+          },
+          "__repr__(self)\n--\n\n");
 }
 
 }  // namespace regionkv::python

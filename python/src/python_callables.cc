@@ -6,13 +6,12 @@
 #include <utility>
 
 #include "byte_conversion.h"
+#include "gil.h"
 
 namespace py = pybind11;
 
 namespace regionkv::python {
 namespace {
-
-bool interpreter_running() { return Py_IsInitialized() && !_Py_IsFinalizing(); }
 
 // Holds a Python object from C++ code that may run without the GIL: copies
 // only touch the shared_ptr's count, and the last owner takes the GIL to
@@ -52,6 +51,13 @@ std::string call_creator(py::handle creator) {
     return value_string(created);
   throw py::type_error(std::string("a creator must return bytes or str, not ") +
                        Py_TYPE(created.ptr())->tp_name);
+}
+
+WaitCheck python_signal_check() {
+  return [] {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  };
 }
 
 }  // namespace regionkv::python

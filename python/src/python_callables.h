@@ -1,4 +1,5 @@
-// Python callables run from C++: a key mangler and a get_or_create creator.
+// Python code run from C++: a key mangler, a get_or_create creator, and
+// Python's signal handlers while a lock wait goes on.
 //
 // C++ calls them from whatever thread runs the region call, usually with the
 // GIL released; they take the GIL for the length of the Python call. A
@@ -24,6 +25,12 @@ KeyMangler python_key_mangler(pybind11::object mangler);
 // Calls `creator()` under the GIL; its result must be bytes or str.
 // REQUIRES: the caller keeps `creator` alive; the GIL may or may not be held.
 std::string call_creator(pybind11::handle creator);
+
+// A WaitCheck (regionkv/lock.h) that runs Python's pending signal handlers
+// under the GIL: a KeyboardInterrupt they raise (Ctrl-C) ends the lock wait
+// and is raised to the caller. Handlers run in the main thread only; in
+// another thread the check does nothing but take and drop the GIL.
+WaitCheck python_signal_check();
 
 }  // namespace regionkv::python
 

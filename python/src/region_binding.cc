@@ -128,7 +128,8 @@ void erase_multi(const RegionHandle& self, py::handle keys) {
 std::unique_ptr<LockHandle> get_lock(const RegionHandle& self, py::handle key) {
   const auto call = self.enter();
   const ByteArg k(key, ByteKind::kKey);
-  Lock lock = without_gil([&] { return self.region().get_lock(k.view()); });  // may wait
+  // May wait: Ctrl-C ends the wait (python_signal_check).
+  Lock lock = without_gil([&] { return self.region().get_lock(k.view(), python_signal_check()); });
   return std::make_unique<LockHandle>(self.store(), std::move(lock),
                                       py::reinterpret_borrow<py::object>(key));
 }
@@ -147,7 +148,8 @@ py::bytes get_or_create(const RegionHandle& self, py::handle key, py::handle cre
   const auto call = self.enter();
   const ByteArg k(key, ByteKind::kKey);
   const std::string value = without_gil([&] {  // may wait for the key's lock
-    return self.region().get_or_create(k.view(), [&] { return call_creator(creator); });
+    return self.region().get_or_create(
+        k.view(), [&] { return call_creator(creator); }, python_signal_check());
   });
   return to_bytes(value);
 }
@@ -171,44 +173,74 @@ raises has changed nothing that was stored.)doc")
                              })
       .def(
           "configure",
-          [](const RegionHandle& self, std::string backing_store, py::object proxies, bool locking,
-             bool enable_key_mangler, py::object key_mangler, double lock_timeout,
-             int max_lock_attempts, py::object expire_time, py::object no_expiry_keys,
-             py::object backend_args) {
-            configure(self,
-                      ConfigureArguments{std::move(backing_store), std::move(proxies), locking,
-                                         enable_key_mangler, std::move(key_mangler), lock_timeout,
-                                         max_lock_attempts, std::move(expire_time),
-                                         std::move(no_expiry_keys), std::move(backend_args)});
+          [](const RegionHandle& self, py::object backing_store, py::object proxies,
+             py::object locking, py::object enable_key_mangler, py::object key_mangler,
+             py::object lock_timeout, py::object max_lock_attempts, py::object expire_time,
+             py::object no_expiry_keys, py::object backend_args) {
+            configure(self, ConfigureArguments{std::move(backing_store), std::move(proxies),
+                                               std::move(locking), std::move(enable_key_mangler),
+                                               std::move(key_mangler), std::move(lock_timeout),
+                                               std::move(max_lock_attempts), std::move(expire_time),
+                                               std::move(no_expiry_keys), std::move(backend_args)});
           },
           py::arg("backing_store") = "rocksdb", py::kw_only(), py::arg("proxies") = py::tuple(),
           py::arg("locking") = true, py::arg("enable_key_mangler") = true,
           py::arg("key_mangler") = py::none(), py::arg("lock_timeout") = 5.0,
           py::arg("max_lock_attempts") = 15, py::arg("expire_time") = py::none(),
-          py::arg("no_expiry_keys") = py::tuple(), py::arg("backend_args") = py::none(), R"doc(
+          py::arg("no_expiry_keys") = py::tuple(), py::arg("backend_args") = py::none(),
+          R"doc(configure(self, backing_store='rocksdb', *, proxies=(), locking=True, enable_key_mangler=True, key_mangler=None, lock_timeout=5.0, max_lock_attempts=15, expire_time=None, no_expiry_keys=(), backend_args=None)
+--
+
 Builds the backing store ("rocksdb", "memory", "memcached", "redis", or
 registered) and its proxies. Exactly once: again raises ConfigError. Times
-are seconds.
+are seconds (int or float). A wrong type raises TypeError, an impossible
+value ValueError, each naming the argument; strings are not converted.
 key_mangler: a callable taking the key (str, or bytes if not UTF-8) and
 returning str or bytes; None: the backend's own, else XXH3-128.
 backend_args: e.g. {"url": "127.0.0.1:11211"} for memcached.)doc")
-      .def("get", &get, py::arg("key"), "The live value; NotFound if absent or expired.")
-      .def("find", &find, py::arg("key"), "The live value, or None.")
-      .def("get_multi", &get_multi, py::arg("keys"),
-           "Values in key order; NotFound listing every missing key.")
-      .def("find_multi", &find_multi, py::arg("keys"),
-           "Values in key order, None for each missing key.")
+      .def("get", &get, py::arg("key"), R"doc(get(self, key)
+--
+
+The live value; NotFound if absent or expired.)doc")
+      .def("find", &find, py::arg("key"), R"doc(find(self, key)
+--
+
+The live value, or None.)doc")
+      .def("get_multi", &get_multi, py::arg("keys"), R"doc(get_multi(self, keys)
+--
+
+Values in key order; NotFound listing every missing key.)doc")
+      .def("find_multi", &find_multi, py::arg("keys"), R"doc(find_multi(self, keys)
+--
+
+Values in key order, None for each missing key.)doc")
       .def("set", &set, py::arg("key"), py::arg("value"), py::arg("lock") = py::none(),
-           "Writes the value; with lock, only while the lock holds (LockTimeout if not).")
-      .def("set_multi", &set_multi, py::arg("mapping"), "Writes every item; never locks.")
+           R"doc(set(self, key, value, lock=None)
+--
+
+Writes the value; with lock, only while the lock holds (LockTimeout if not).)doc")
+      .def("set_multi", &set_multi, py::arg("mapping"), R"doc(set_multi(self, mapping)
+--
+
+Writes every item; never locks.)doc")
       .def("erase", &erase, py::arg("key"), py::arg("lock") = py::none(),
-           "Removes the key; NotFound if absent or expired.")
-      .def("erase_multi", &erase_multi, py::arg("keys"),
-           "Removes the keys; absent ones are skipped. Never locks.")
-      .def("get_lock", &get_lock, py::arg("key"), R"doc(
+           R"doc(erase(self, key, lock=None)
+--
+
+Removes the key; NotFound if absent or expired.)doc")
+      .def("erase_multi", &erase_multi, py::arg("keys"), R"doc(erase_multi(self, keys)
+--
+
+Removes the keys; absent ones are skipped. Never locks.)doc")
+      .def("get_lock", &get_lock, py::arg("key"), R"doc(get_lock(self, key)
+--
+
 Takes the key's lock, waiting between at most max_lock_attempts attempts
-(the GIL released); then LockUnavailable.)doc")
-      .def("is_locked", &is_locked, py::arg("key"), R"doc(
+(the GIL released); then LockUnavailable. Ctrl-C ends the wait within about
+50 ms with KeyboardInterrupt, holding nothing.)doc")
+      .def("is_locked", &is_locked, py::arg("key"), R"doc(is_locked(self, key)
+--
+
 Whether someone holds the key's lock now: this process or another, through
 this Region or another on the same records (on redis or memcached, another
 process's or machine's). True while a lock record is there whose lease has
@@ -216,13 +248,20 @@ not run out, so that get_lock would wait. Takes nothing; the answer may be
 out of date as soon as it returns. Always False with locking off. rocksdb
 and memory judge the lease by the store's clock; redis and memcached by
 their servers' (memcached up to 1 s late).)doc")
-      .def("get_or_create", &get_or_create, py::arg("key"), py::arg("creator"), R"doc(
+      .def("get_or_create", &get_or_create, py::arg("key"), py::arg("creator"),
+           R"doc(get_or_create(self, key, creator)
+--
+
 The live value; otherwise takes the key's lock, reads again, and only if
 still absent calls creator() once (with the GIL), stores and returns its
-result (bytes or str). Concurrent callers run the creator once.)doc")
-      .def("__repr__", [](const RegionHandle& self) {
-        return "<regionkv.Region " + py::repr(py::str(self.name())).cast<std::string>() + ">";
-      });
+result (bytes or str). Concurrent callers run the creator once. Ctrl-C ends
+a wait for the lock as in get_lock, before the creator runs.)doc")
+      .def(
+          "__repr__",
+          [](const RegionHandle& self) {
+            return "<regionkv.Region " + py::repr(py::str(self.name())).cast<std::string>() + ">";
+          },
+          "__repr__(self)\n--\n\n");
 }
 
 }  // namespace regionkv::python

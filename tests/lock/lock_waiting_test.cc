@@ -1,10 +1,12 @@
-// Waiting for a lock: a release in this process wakes a waiter at once, and
-// the backoff between attempts never sleeps past the holder's lease.
+// Waiting for a lock: a release in this process wakes a waiter at once, the
+// backoff between attempts never sleeps past the holder's lease, and a wait
+// check that throws ends the wait holding nothing.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "lock/default_locks.h"
@@ -136,6 +138,53 @@ TEST_P(LockWaitingTest, WaiterTakesTheLockAsSoonAsItIsReleased) {
   ASSERT_TRUE(waited) << "the waiter never tried the held lock";
   EXPECT_GT(token, holder_token);
   EXPECT_LT(acquired_at - released_at, milliseconds(250));
+}
+
+// What a wait check throws to end a wait (the Python module's stands for
+// KeyboardInterrupt).
+struct WaitInterrupted {};
+
+// A check that throws on its `calls_before_throwing` + 1st call.
+WaitCheck interrupt_after(int calls_before_throwing, std::atomic<int>& calls) {
+  return [&calls, calls_before_throwing] {
+    if (calls++ == calls_before_throwing) throw WaitInterrupted();
+  };
+}
+
+TEST_P(LockWaitingTest, WaitCheckThatThrowsEndsTheWaitHoldingNothing) {
+  Region& region = counted(1'000'000);
+  Lock holder = region.get_lock("k");  // held throughout: the store's clock stands still
+  std::atomic<int> calls{0};
+  EXPECT_THROW(region.get_lock("k", interrupt_after(3, calls)), WaitInterrupted);
+  EXPECT_EQ(calls, 4);
+  EXPECT_GE(AttemptCountingProxy::failed_attempts, 1);
+  holder.release();
+  EXPECT_FALSE(region.is_locked("k"));
+  EXPECT_GT(region.get_lock("k").fencing_token(), holder.fencing_token());
+}
+
+TEST_P(LockWaitingTest, WaitCheckThatThrowsEndsGetOrCreateWithoutCreating) {
+  Region& region = counted(1'000'000);
+  Lock holder = region.get_lock("k");
+  std::atomic<int> calls{0};
+  bool created = false;
+  const auto creator = [&] {
+    created = true;
+    return std::string("v");
+  };
+  EXPECT_THROW(region.get_or_create("k", creator, interrupt_after(0, calls)), WaitInterrupted);
+  EXPECT_FALSE(created);
+  holder.release();
+  EXPECT_FALSE(region.is_locked("k"));
+  EXPECT_FALSE(region.find("k"));
+}
+
+TEST_P(LockWaitingTest, UncontendedLockNeverCallsTheWaitCheck) {
+  Region& region = configured();
+  std::atomic<int> calls{0};
+  Lock lock = region.get_lock("k", interrupt_after(0, calls));
+  EXPECT_TRUE(lock.active());
+  EXPECT_EQ(calls, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LockWaitingTest, every_local_store(), store_name);
