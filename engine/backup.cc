@@ -35,7 +35,8 @@ void sync_directory(const fs::path& dir, const std::string& what) {
   const bool synced = fd >= 0 && ::fsync(fd) == 0;
   const int error = errno;
   if (fd >= 0) ::close(fd);
-  if (!synced) throw StorageError(what + ": cannot sync " + dir.string() + ": " + errno_message(error));
+  if (!synced)
+    throw StorageError(what + ": cannot sync " + dir.string() + ": " + errno_message(error));
 }
 
 // A hidden name beside `target` that nobody uses, nor its ".tmp" (where the
@@ -63,8 +64,8 @@ void verify_backup(const fs::path& dir, const StoreRocksDBOptions& options) {
   for (const auto& name : names) descriptors.emplace_back(name, options.family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  check_status(
-      rocksdb::DB::OpenForReadOnly(options.db, dir.string(), descriptors, &handles, &raw), what);
+  check_status(rocksdb::DB::OpenForReadOnly(options.db, dir.string(), descriptors, &handles, &raw),
+               what);
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string marker;
   const rocksdb::Status got =
@@ -110,12 +111,13 @@ void create_backup(rocksdb::DB& db, const fs::path& store_dir, const fs::path& d
   // RocksDB's checkpoint wants an absolute path, and "a/b/" names "a/b".
   fs::path target = fs::absolute(dir).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
-  const std::string refused = "cannot back up store " + store_dir.string() + " into " +
-                              dir.string();
+  const std::string refused =
+      "cannot back up store " + store_dir.string() + " into " + dir.string();
   std::error_code ec;
   if (fs::exists(fs::symlink_status(target, ec)))
-    throw StorageError(refused + ": it exists (a backup goes into a new directory); nothing was "
-                                 "changed");
+    throw StorageError(refused +
+                       ": it exists (a backup goes into a new directory); nothing was "
+                       "changed");
   if (!fs::is_directory(target.parent_path(), ec))
     throw StorageError(refused + ": its parent directory " + target.parent_path().string() +
                        " does not exist");
@@ -132,8 +134,7 @@ void create_backup(rocksdb::DB& db, const fs::path& store_dir, const fs::path& d
     const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     // 0: flush every memtable first, so the copied log is only what was
     // written since, rather than up to max_total_wal_size of it.
-    check_status(checkpoint->CreateCheckpoint(staging.string(), /*log_size_for_flush=*/0),
-                 refused);
+    check_status(checkpoint->CreateCheckpoint(staging.string(), /*log_size_for_flush=*/0), refused);
     write_file_durably(staging, kRestoreMarkerFileName,
                        "regionkv backup of " + store_dir.string() + "\n");
     write_marker_file(staging);  // last: until then the staging is no store
@@ -157,8 +158,8 @@ void create_backup(rocksdb::DB& db, const fs::path& store_dir, const fs::path& d
 std::uint64_t continue_fencing_after_restore(rocksdb::DB& db, const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir / kRestoreMarkerFileName, ec)) return 0;
-  const std::string what = "cannot continue the fencing tokens of store " + dir.string() +
-                           ", restored from a backup";
+  const std::string what =
+      "cannot continue the fencing tokens of store " + dir.string() + ", restored from a backup";
   // Every region with a column family or a reservation (a dropped region
   // keeps its reservation, for when its name is used again).
   std::set<std::string> regions;

@@ -256,16 +256,14 @@ void Engine::drop_region(const std::string& region) {
   const auto it = families_.find(region);
   if (it == families_.end())
     throw std::invalid_argument("no region '" + region + "' in store " + directory_.string());
-  check_status(db_->DropColumnFamily(it->second.handle),
-               "cannot drop region '" + region + "'");
+  check_status(db_->DropColumnFamily(it->second.handle), "cannot drop region '" + region + "'");
   // Dropped: from here on nothing may fail the call.
   db_->DestroyColumnFamilyHandle(it->second.handle).PermitUncheckedError();
   families_.erase(it);
   no_expiry_keys_.erase(region);
   rocksdb::WriteOptions durable;
   durable.sync = true;
-  const rocksdb::Status forgotten =
-      db_->Delete(durable, NoExpiryKeys::metadata_key(region));
+  const rocksdb::Status forgotten = db_->Delete(durable, NoExpiryKeys::metadata_key(region));
   // Left behind, the set only spares keys of a region created again under
   // the name until that region is configured.
   if (!forgotten.ok())

@@ -58,8 +58,7 @@ class MetricsServer {
       response.set_content(regionkv::to_json(store.stats()), "application/json");
     });
     // A backup while the service runs: dir must be absolute and new.
-    server_.Post("/backup", [&store](const httplib::Request& request,
-                                     httplib::Response& response) {
+    server_.Post("/backup", [&store](const httplib::Request& request, httplib::Response& response) {
       const std::string dir = request.get_param_value("dir");
       if (dir.empty() || dir.front() != '/') {
         response.status = 400;
@@ -77,9 +76,9 @@ class MetricsServer {
       }
       const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
-      response.set_content("backup written to " + dir + " in " + std::to_string(took.count()) +
-                               " ms\n",
-                           "text/plain");
+      response.set_content(
+          "backup written to " + dir + " in " + std::to_string(took.count()) + " ms\n",
+          "text/plain");
     });
     port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1")
                       : (server_.bind_to_port("127.0.0.1", port) ? port : -1);

@@ -157,8 +157,9 @@ std::size_t Store::sweep_now() {
 void Store::backup(const std::filesystem::path& dir) {
   impl_->refuse_if_forked();
   if (!impl_->engine)
-    throw StorageError("cannot back up a store without a directory: its regions live on "
-                       "servers or in memory");
+    throw StorageError(
+        "cannot back up a store without a directory: its regions live on "
+        "servers or in memory");
   impl_->engine->backup(dir);
 }
 
@@ -169,8 +170,8 @@ void Store::drop_region(std::string_view name) {
   // Held throughout, so that no Region for it is made while it goes.
   std::lock_guard lock(impl_->regions_mutex);
   if (!impl_->engine || !impl_->engine->find_column_family(region))
-    throw std::invalid_argument("cannot drop region '" + printable(name) + "': " +
-                                impl_->describe() + " has no such region");
+    throw std::invalid_argument("cannot drop region '" + printable(name) +
+                                "': " + impl_->describe() + " has no such region");
   if (impl_->regions.contains(name))
     throw ConfigError("cannot drop region '" + printable(name) +
                       "': this process uses it (Store::region was called for it; its "

@@ -229,7 +229,8 @@ TEST(BackupTest, IntoAMissingParentIsRefusedAndLeavesNothing) {
 TEST(BackupTest, TableFilesAreLinkedOnTheSameFileSystemAndCopiedOnAnother) {
   TempDir dir;
   const fs::path other_root = "/dev/shm";
-  struct stat here {}, there {};
+  struct stat here {
+  }, there{};
   if (::stat(dir.path().c_str(), &here) != 0 || ::stat(other_root.c_str(), &there) != 0 ||
       here.st_dev == there.st_dev)
     GTEST_SKIP() << "no second file system at " << other_root;

@@ -2,9 +2,9 @@
 // port when asked (--metrics-port): scraped here as Prometheus would.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
