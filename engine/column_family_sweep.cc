@@ -109,6 +109,7 @@ SweepProgress sweep_column_family(Engine& engine, const std::string& region,
                                   TimePoint now, std::string_view resume_from,
                                   SteadyTime deadline) {
   SweepProgress progress;
+  const Engine::ColumnFamilyUse use(engine);  // a drop waits for this step
   rocksdb::ColumnFamilyHandle* family = engine.find_column_family(region);
   if (family == nullptr) return progress;
   NoExpiryKeys& no_expiry = engine.no_expiry_keys(region);

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 #include <system_error>
 
+#include "engine/backup.h"
 #include "engine/expiry_compaction_filter.h"
 #include "engine/forked_child_exit.h"
 #include "engine/owner_only_files.h"
@@ -97,6 +99,7 @@ std::unique_ptr<Engine> Engine::open_locked(const fs::path& dir, const StoreOpti
                                             const StoreDirectory& found) {
   std::unique_ptr<Engine> engine(new Engine());
   engine->directory_ = dir;
+  engine->log_ = options.log;
   // engine/rocksdb_options.cc: shared with the benchmarks' RocksDB floors.
   engine->options_ = store_rocksdb_options(options, options.log);
   // Never a new database over files already there (if CURRENT went missing
@@ -157,6 +160,12 @@ std::unique_ptr<Engine> Engine::open_locked(const fs::path& dir, const StoreOpti
       refuse(dir, "unsupported regionkv format '" + marker + "'");
   }
   if (found.kind != DirectoryKind::kStore) write_marker_file(dir);
+  if (found.kind == DirectoryKind::kStore) {
+    if (const std::uint64_t above = continue_fencing_after_restore(*raw, dir))
+      report(options.log, "store " + dir.string() +
+                              " was a backup: every region's fencing tokens continue above " +
+                              std::to_string(above));
+  }
   for (auto& [name, no_expiry_keys] : engine->no_expiry_keys_) no_expiry_keys->load(*raw);
   if (engine->options_.write.sync) {
     Engine* self = engine.get();
@@ -232,6 +241,38 @@ std::vector<std::string> Engine::region_names() const {
   std::vector<std::string> names;
   for (const auto& [name, family] : families_) names.push_back(name);
   return names;  // std::map keeps them sorted
+}
+
+Engine::ColumnFamilyUse::ColumnFamilyUse(const Engine& engine)
+    : use_([&engine] {
+        std::lock_guard gate(engine.drop_gate_);
+        return std::shared_lock(engine.column_families_in_use_);
+      }()) {}
+
+void Engine::drop_region(const std::string& region) {
+  std::lock_guard gate(drop_gate_);
+  std::unique_lock exclusive(column_families_in_use_);
+  std::lock_guard lock(families_mutex_);
+  const auto it = families_.find(region);
+  if (it == families_.end())
+    throw std::invalid_argument("no region '" + region + "' in store " + directory_.string());
+  check_status(db_->DropColumnFamily(it->second.handle), "cannot drop region '" + region + "'");
+  // Dropped: from here on nothing may fail the call.
+  db_->DestroyColumnFamilyHandle(it->second.handle).PermitUncheckedError();
+  families_.erase(it);
+  no_expiry_keys_.erase(region);
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  const rocksdb::Status forgotten = db_->Delete(durable, NoExpiryKeys::metadata_key(region));
+  // Left behind, the set only spares keys of a region created again under
+  // the name until that region is configured.
+  if (!forgotten.ok())
+    report(log_, "region '" + region + "' was dropped, but its no-expiry keys stay in " +
+                     directory_.string() + ": " + forgotten.ToString());
+}
+
+void Engine::backup(const std::filesystem::path& dir) {
+  create_backup(*db_, directory_, dir, options_);
 }
 
 void Engine::write(rocksdb::WriteBatch& batch) {

@@ -8,10 +8,12 @@
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +65,32 @@ class Engine {
 
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
+
+  // Drops the region's column family, which deletes its files once no
+  // reader holds them, and its persisted no-expiry keys. Its reserved
+  // fencing bound stays, so that a region created again under the name
+  // continues its tokens. Waits for column family users (use_column_families)
+  // to finish. Throws std::invalid_argument if the region has no column
+  // family, StorageError if RocksDB fails (then nothing changed).
+  // REQUIRES: nothing in this process holds the region's handle, key locks
+  // or no-expiry keys (no Region of the Store is configured for it).
+  void drop_region(const std::string& region);
+
+  // Held (shared) while a column family handle is used by something that
+  // does not own the region: a sweep step, stats. drop_region holds it
+  // exclusively, so no handle is destroyed under a reader; while a drop
+  // waits, no new reader enters.
+  class ColumnFamilyUse {
+   public:
+    explicit ColumnFamilyUse(const Engine& engine);
+
+   private:
+    std::shared_lock<std::shared_mutex> use_;
+  };
+
+  // A consistent copy of the whole store in the new directory `dir`, while
+  // writers run (engine/backup.h). Throws StorageError.
+  void backup(const std::filesystem::path& dir);
 
   // Durable per StoreOptions::durability; throws StorageError. Under
   // kPowerLoss, concurrent writes share one fsync (engine/commit_pipeline.h).
@@ -122,6 +150,10 @@ class Engine {
   // REQUIRES: families_mutex_ held (or open() running).
   rocksdb::ColumnFamilyOptions region_family_options(const std::string& region);
 
+  // ColumnFamilyUse: shared by users, exclusive for a drop; a drop holds
+  // drop_gate_ while it waits, which new users pass through first.
+  mutable std::mutex drop_gate_;
+  mutable std::shared_mutex column_families_in_use_;
   mutable std::mutex families_mutex_;
   std::map<std::string, Family, std::less<>> families_;  // guarded by families_mutex_
   // Per region, from before its column family opens (its compaction filter
@@ -129,6 +161,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<NoExpiryKeys>, std::less<>> no_expiry_keys_;
   std::shared_ptr<const TimeSource> clock_;  // the store's; for the filter
   std::filesystem::path directory_;
+  std::function<void(std::string_view)> log_;  // StoreOptions::log
 };
 
 // The RocksDB figures of a store's database: its block cache, memtables and

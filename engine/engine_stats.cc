@@ -18,6 +18,7 @@ std::uint64_t property(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 }  // namespace
 
 EngineStats Engine::stats() {
+  const ColumnFamilyUse use(*this);
   std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> regions;
   {
     std::lock_guard lock(families_mutex_);

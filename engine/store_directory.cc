@@ -184,14 +184,13 @@ void verify_unmarked_database(const fs::path& dir, const StoreRocksDBOptions& op
                 "marker); nothing in it was changed");
 }
 
-void write_marker_file(const fs::path& dir) {
-  const fs::path temporary = dir / (std::string(kMarkerFileName) + ".tmp");
+void write_file_durably(const fs::path& dir, const std::string& name, std::string_view text) {
+  const fs::path temporary = dir / (name + ".tmp");
   const auto fail = [&](const std::string& step) {
     const std::string why = std::error_code(errno, std::generic_category()).message();
     std::error_code ignored;
     fs::remove(temporary, ignored);
-    throw StorageError("cannot write " + (dir / kMarkerFileName).string() + ": " + step + ": " +
-                       why);
+    throw StorageError("cannot write " + (dir / name).string() + ": " + step + ": " + why);
   };
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail("create");
@@ -199,18 +198,21 @@ void write_marker_file(const fs::path& dir) {
     ::close(fd);
     fail("chmod");
   }
-  const std::string_view text = kMarkerFileText;
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   const bool synced = written && ::fsync(fd) == 0;
   ::close(fd);
   if (!synced) fail(written ? "fsync" : "write");
-  if (::rename(temporary.c_str(), (dir / kMarkerFileName).c_str()) != 0) fail("rename");
+  if (::rename(temporary.c_str(), (dir / name).c_str()) != 0) fail("rename");
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0 || ::fsync(dir_fd) != 0) {
     if (dir_fd >= 0) ::close(dir_fd);
     fail("fsync of the directory");
   }
   ::close(dir_fd);
+}
+
+void write_marker_file(const fs::path& dir) {
+  write_file_durably(dir, kMarkerFileName, kMarkerFileText);
 }
 
 }  // namespace regionkv::engine

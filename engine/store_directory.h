@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/rocksdb_options.h"
 
@@ -65,8 +66,13 @@ void verify_unmarked_database(const std::filesystem::path& dir,
 [[noreturn]] void refuse_damaged_store(const std::filesystem::path& dir,
                                        const std::string& damage);
 
-// Writes the marker file durably (written, synced, renamed into place, the
-// directory synced). Throws StorageError.
+// Writes `text` to the file `name` in `dir` durably, mode 0600: written to
+// "<name>.tmp", synced, renamed into place, the directory synced. Throws
+// StorageError, having removed the temporary file.
+void write_file_durably(const std::filesystem::path& dir, const std::string& name,
+                        std::string_view text);
+
+// Writes the marker file durably (as write_file_durably). Throws StorageError.
 void write_marker_file(const std::filesystem::path& dir);
 
 }  // namespace regionkv::engine

@@ -3,11 +3,13 @@
 // under its lock and shows what it stored, then exits; --keep-running keeps
 // it issuing and revoking until SIGINT or SIGTERM. --metrics-port serves the
 // store's statistics over HTTP on 127.0.0.1 meanwhile: /metrics for
-// Prometheus, /stats for JSON (include/regionkv/stats.h).
+// Prometheus, /stats for JSON (include/regionkv/stats.h), and takes a backup
+// on POST /backup?dir=/absolute/new/dir (Store::backup, docs/operations.md).
 #include <CLI/CLI.hpp>
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -43,17 +45,40 @@ void revoke(regionkv::Region& tokens, regionkv::Region& revoked, const std::stri
   tokens.erase(id, lock);
 }
 
-// Serves `store`'s statistics on 127.0.0.1:`port` (0: any free port) until
-// stopped, in a thread of its own.
+// Serves `store`'s statistics, and backups, on 127.0.0.1:`port` (0: any free
+// port) until stopped, in a thread of its own.
 class MetricsServer {
  public:
-  MetricsServer(const regionkv::Store& store, int port) {
+  MetricsServer(regionkv::Store& store, int port) {
     server_.Get("/metrics", [&store](const httplib::Request&, httplib::Response& response) {
       response.set_content(regionkv::to_prometheus(store.stats()),
                            "text/plain; version=0.0.4; charset=utf-8");
     });
     server_.Get("/stats", [&store](const httplib::Request&, httplib::Response& response) {
       response.set_content(regionkv::to_json(store.stats()), "application/json");
+    });
+    // A backup while the service runs: dir must be absolute and new.
+    server_.Post("/backup", [&store](const httplib::Request& request, httplib::Response& response) {
+      const std::string dir = request.get_param_value("dir");
+      if (dir.empty() || dir.front() != '/') {
+        response.status = 400;
+        response.set_content("give the backup's directory: POST /backup?dir=/absolute/new/dir\n",
+                             "text/plain");
+        return;
+      }
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        store.backup(dir);
+      } catch (const regionkv::Error& e) {
+        response.status = 500;
+        response.set_content(std::string(e.what()) + "\n", "text/plain");
+        return;
+      }
+      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      response.set_content(
+          "backup written to " + dir + " in " + std::to_string(took.count()) + " ms\n",
+          "text/plain");
     });
     port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1")
                       : (server_.bind_to_port("127.0.0.1", port) ? port : -1);

@@ -8,6 +8,8 @@
 #include "engine/engine.h"
 #include "engine/sweeper.h"
 #include "region/store_internals.h"
+#include "regionkv/errors.h"
+#include "regionkv/printable.h"
 
 namespace regionkv {
 
@@ -150,6 +152,31 @@ std::vector<std::string> Store::region_names() const {
 std::size_t Store::sweep_now() {
   impl_->refuse_if_forked();
   return impl_->sweeper->run_full_pass();
+}
+
+void Store::backup(const std::filesystem::path& dir) {
+  impl_->refuse_if_forked();
+  if (!impl_->engine)
+    throw StorageError(
+        "cannot back up a store without a directory: its regions live on "
+        "servers or in memory");
+  impl_->engine->backup(dir);
+}
+
+void Store::drop_region(std::string_view name) {
+  impl_->refuse_if_forked();
+  validate_region_name(name);
+  const std::string region(name);
+  // Held throughout, so that no Region for it is made while it goes.
+  std::lock_guard lock(impl_->regions_mutex);
+  if (!impl_->engine || !impl_->engine->find_column_family(region))
+    throw std::invalid_argument("cannot drop region '" + printable(name) +
+                                "': " + impl_->describe() + " has no such region");
+  if (impl_->regions.contains(name))
+    throw ConfigError("cannot drop region '" + printable(name) +
+                      "': this process uses it (Store::region was called for it; its "
+                      "configuration, values and locks live until the store closes)");
+  impl_->engine->drop_region(region);
 }
 
 SweepStats Store::sweep_stats() const {

@@ -86,6 +86,36 @@ class Store {
   std::size_t sweep_now();
   SweepStats sweep_stats() const;
 
+  // Writes a consistent copy of every region — values, lock records and
+  // fencing counters — into the new directory `dir`, while writers run. Every
+  // write acknowledged before the call is in it (under either Durability);
+  // of writes made during the call it holds a prefix, in the order they were
+  // made; none acknowledged after it returns. Table files are hard-linked
+  // when `dir` is on the store's file system and copied otherwise; the rest
+  // (MANIFEST, the live log) is copied. The copy is built in a hidden sibling
+  // of `dir` and renamed into place, so a crash or failure leaves no partial
+  // directory at `dir`. The backup opens as a store of its own (Store::open)
+  // and regionkv-dump reads it; the first open raises its fencing counters
+  // above anything the original may have issued since the backup
+  // (docs/operations.md, "Backup and restore"). Throws StorageError if `dir`
+  // exists (even empty), its parent does not, the store has no directory
+  // (open_remote), or the copy fails; a refused or failed call leaves `dir`
+  // as it was and changes nothing in the store.
+  void backup(const std::filesystem::path& dir);
+
+  // Removes the RocksDB region `name` — its column family, values and lock
+  // records — from the store; its table files are deleted from the disk, and
+  // region_names() and regionkv-dump no longer show it. Durable when it
+  // returns, even if the process is then killed. A region created again
+  // under the name starts empty, with fencing tokens above the dropped one's.
+  // Waits for a sweep step of the region in progress. Throws
+  // std::invalid_argument for an invalid name or one the store has no
+  // RocksDB region of; ConfigError if this process has called region(name)
+  // (the Region object, its configuration and any Lock it handed out live
+  // as long as the store); StorageError if RocksDB fails. A refused or failed
+  // call changes nothing.
+  void drop_region(std::string_view name);
+
   // Every figure an operator watches, as of now (include/regionkv/stats.h):
   // each region's reads, writes and locks, the sweeper's work, and the
   // RocksDB engine's memory and disk (all zero for a store from

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "bindings.h"
 #include "gil.h"
@@ -145,6 +146,32 @@ RocksDB-backed regions in the store, sorted; [] without a directory.)doc")
 --
 
 One synchronous sweep pass; returns the records removed.)doc")
+      .def(
+          "backup",
+          [](StoreHandle& self, const std::filesystem::path& path) {
+            const auto call = self.enter();
+            without_gil([&] { call.store().backup(path); });
+          },
+          py::arg("path"), R"doc(backup(self, path)
+--
+
+Writes a consistent copy of every region (values, locks, fencing counters)
+into the new directory path (str or os.PathLike), while other threads and
+the sweeper go on. StorageError if path exists (nothing is changed then)
+or the copy fails (nothing is left at path). The copy opens with
+Store.open(path); see docs/operations.md, "Backup and restore".)doc")
+      .def(
+          "drop_region",
+          [](StoreHandle& self, std::string_view name) {
+            const auto call = self.enter();
+            without_gil([&] { call.store().drop_region(name); });
+          },
+          py::arg("name"), R"doc(drop_region(self, name)
+--
+
+Removes the RocksDB region name and its data from the store, for good.
+ValueError if the store has no such region; ConfigError if this store
+object has handed out the region (store.region(name) was called).)doc")
       .def(
           "__enter__", [](py::object self) { return self; }, "__enter__(self)\n--\n\n")
       .def(

@@ -2,12 +2,13 @@
 // port when asked (--metrics-port): scraped here as Prometheus would.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
+#include "regionkv/regionkv.h"
 #include "tests/support/eventually.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -58,6 +59,39 @@ TEST(MetricsEndpointTest, ServesPrometheusTextAndJsonOnLoopback) {
   EXPECT_EQ(stats["regions"].size(), 2u);  // "revoked" and "tokens"
 
   stop_child(service);
+}
+
+// POST /backup?dir=... writes a backup while the service keeps writing; the
+// backup opens as a store holding the service's regions.
+TEST(MetricsEndpointTest, BacksUpTheStoreOnPost) {
+  TempDir dir;
+  const std::string output = dir.sub("output.txt").string();
+  const pid_t service = spawn_child(
+      {REGIONKV_TOKEN_SERVICE, dir.sub("store").string(), "--metrics-port", "0"}, output);
+  std::optional<int> port;
+  ASSERT_TRUE(eventually([&] { return (port = announced_port(output)).has_value(); },
+                         std::chrono::seconds(60)))
+      << "the service never said where it listens";
+  httplib::Client client("127.0.0.1", *port);
+  client.set_read_timeout(std::chrono::seconds(60));
+
+  const auto missing = client.Post("/backup");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 400);
+  const std::string backup = dir.sub("backup").string();
+  const auto taken = client.Post("/backup?dir=" + backup);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->status, 200) << taken->body;
+  const auto again = client.Post("/backup?dir=" + backup);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 500) << again->body;
+  EXPECT_NE(again->body.find("exists"), std::string::npos) << again->body;
+  stop_child(service);
+
+  StoreOptions options;
+  options.sweep_interval = std::chrono::milliseconds(0);
+  auto store = Store::open(backup, options);
+  EXPECT_EQ(store->region_names(), (std::vector<std::string>{"revoked", "tokens"}));
 }
 
 }  // namespace
