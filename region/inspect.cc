@@ -50,8 +50,8 @@ std::optional<engine::NoExpiryKeys::KeySet> persisted_no_expiry_keys(engine::Sec
       secondary.db().Get(rocksdb::ReadOptions(), secondary.db().DefaultColumnFamily(),
                          engine::NoExpiryKeys::metadata_key(region), &bytes);
   if (status.IsNotFound()) return std::nullopt;
-  engine::check_status(status, "cannot read the no-expiry keys of region '" + printable(region) +
-                                   "'");
+  engine::check_status(status,
+                       "cannot read the no-expiry keys of region '" + printable(region) + "'");
   return engine::NoExpiryKeys::decode(bytes);
 }
 

@@ -4,9 +4,8 @@
 
 namespace regionkv::inspection {
 
-RegionInspector::RegionInspector(
-    const InspectOptions& options, TimePoint now, std::string name,
-    std::optional<std::set<std::string, std::less<>>> no_expiry_keys)
+RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, std::string name,
+                                 std::optional<std::set<std::string, std::less<>>> no_expiry_keys)
     : options_(options), now_(now), no_expiry_keys_(std::move(no_expiry_keys)) {
   snapshot_.name = std::move(name);
 }
@@ -37,8 +36,8 @@ void RegionInspector::add_value(std::string_view key, const engine::Record& reco
       !below_limit(listed_records_))
     return;
   ++listed_records_;
-  InspectedRecord listed{std::string(key), std::string(record.payload), record.expires_at,
-                         expired, no_expiry};
+  InspectedRecord listed{std::string(key), std::string(record.payload), record.expires_at, expired,
+                         no_expiry};
   if (options_.on_record) {
     options_.on_record(snapshot_.name, listed);
     return;

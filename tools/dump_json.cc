@@ -58,10 +58,9 @@ json dump_json(const StoreSnapshot& snapshot) {
     for (const auto& record : region.records) records.push_back(record_json(record));
     json locks = json::array();
     for (const auto& lock : region.locks) locks.push_back(lock_json(lock));
-    regions.push_back(
-        {{"name", region_name_json(region.name)},
-         {"records", std::move(records)},
-         {"locks", std::move(locks)}});
+    regions.push_back({{"name", region_name_json(region.name)},
+                       {"records", std::move(records)},
+                       {"locks", std::move(locks)}});
   }
   return {{"regions", std::move(regions)}};
 }

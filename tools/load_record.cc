@@ -39,8 +39,8 @@ std::string decode(const std::string& text, const std::string& encoding, const c
 }
 
 // An integer field within [low, high]; nullopt for null.
-std::optional<std::int64_t> integer_or_null(const json& record, const char* name,
-                                            std::int64_t low, std::int64_t high) {
+std::optional<std::int64_t> integer_or_null(const json& record, const char* name, std::int64_t low,
+                                            std::int64_t high) {
   const json& value = field(record, name);
   if (value.is_null()) return std::nullopt;
   if (!value.is_number_integer())
@@ -109,8 +109,8 @@ LoadRecord parse_load_record(std::string_view line) {
     throw BadRecord("key '" + printable(out.key) +
                     "' starts with '_lock': lock records are never loaded");
 
-  out.value = decode(string_field(record, "value"), string_field(record, "value_encoding"),
-                     "value");
+  out.value =
+      decode(string_field(record, "value"), string_field(record, "value_encoding"), "value");
 
   const json& no_expiry = field(record, "no_expiry");
   if (!no_expiry.is_boolean()) throw BadRecord("\"no_expiry\" is not true or false");

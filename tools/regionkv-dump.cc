@@ -9,12 +9,12 @@
 #include <iostream>
 #include <string>
 
-#include "regionkv/printable.h"
-#include "regionkv/regionkv.h"
 #include "dump_json.h"
 #include "dump_jsonl.h"
 #include "dump_table.h"
 #include "exit_status.h"
+#include "regionkv/printable.h"
+#include "regionkv/regionkv.h"
 
 namespace {
 
@@ -69,8 +69,8 @@ std::string not_found(const regionkv::RegionSnapshot& region, const std::string&
 
 // Reads the store and prints it; returns the exit status. `asked`: how the
 // looked-up key was given, when options.stored_key is set.
-int dump(const std::string& store_dir, const std::string& format,
-         regionkv::InspectOptions options, const std::string& asked) {
+int dump(const std::string& store_dir, const std::string& format, regionkv::InspectOptions options,
+         const std::string& asked) {
   // Print what could be read, then the error.
   options.on_read_error = regionkv::InspectOptions::OnReadError::kReturnWhatWasRead;
   std::optional<regionkv::TimePoint> now;

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -156,8 +156,8 @@ int load(std::istream& input, regionkv::tools::RegionLoader* loader, const Targe
         progress.update(loader->written());
       }
     }
-    if (input.bad()) throw std::runtime_error("cannot read the input after line " +
-                                              std::to_string(number));
+    if (input.bad())
+      throw std::runtime_error("cannot read the input after line " + std::to_string(number));
     if (loader) loader->flush();
   } catch (const regionkv::tools::BadLine& e) {
     // Every record before the bad one is written: the queued ones too.
@@ -175,12 +175,11 @@ int load(std::istream& input, regionkv::tools::RegionLoader* loader, const Targe
   } catch (const std::exception& e) {
     progress.finish();
     const auto pending = loader ? loader->first_queued_line() : std::nullopt;
-    return fail(kFailure,
-                std::string(e.what()) + "; " + std::to_string(written()) +
-                    " record(s) were written" +
-                    (pending ? ", those from line " + std::to_string(*pending) +
-                                   " on may be written in part"
-                             : std::string()));
+    return fail(kFailure, std::string(e.what()) + "; " + std::to_string(written()) +
+                              " record(s) were written" +
+                              (pending ? ", those from line " + std::to_string(*pending) +
+                                             " on may be written in part"
+                                       : std::string()));
   }
   progress.finish();
   const double seconds = progress.seconds();
@@ -214,7 +213,8 @@ int main(int argc, char** argv) try {
   targets->add_option("--store", target.store_dir,
                       "A regionkv store directory (RocksDB), created if missing; refused "
                       "while another process holds it");
-  targets->add_option("--redis", target.redis_url, "A Redis server: redis://[user:password@]host:port[/db]");
+  targets->add_option("--redis", target.redis_url,
+                      "A Redis server: redis://[user:password@]host:port[/db]");
   targets->add_option("--memcached", target.memcached_servers,
                       "memcached servers: host:port[,host:port...]");
   targets->require_option(1);
@@ -224,8 +224,9 @@ int main(int argc, char** argv) try {
       ->allow_extra_args(false);  // one KEY=VALUE each time, so FILE is not taken for one
   app.add_option("--batch", batch_size, "Records written per batch")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
-  app.add_flag("--check", check, "Only read and check every record; write nothing (no target "
-                                 "is opened, its size limits are not checked)");
+  app.add_flag("--check", check,
+               "Only read and check every record; write nothing (no target "
+               "is opened, its size limits are not checked)");
   app.add_option("FILE", input, "jsonl records; - or none: standard input");
   try {
     app.parse(argc, argv);

@@ -112,7 +112,6 @@ struct InspectOptions {
   OnReadError on_read_error = OnReadError::kThrow;
 };
 
-
 // A lock record ("_lock" + the stored key it protects).
 struct InspectedLock {
   std::string key;  // the protected stored key, without the "_lock" prefix

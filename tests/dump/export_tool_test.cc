@@ -201,8 +201,9 @@ TEST_F(ExportToolTest, AMissingKeyExitsOneWithNotFoundAndPrintsNothing) {
   for (const std::string format : {"table", "json", "jsonl"}) {
     const ProgramRun run =
         dump({store_dir(), "--region", "tokens", "--key", "nobody", "--format", format});
-    expect_failure(run, 1, "region 'tokens': no value at key 'nobody' (stored key " +
-                               xxh3_mangle_key("nobody") + ")");
+    expect_failure(
+        run, 1,
+        "region 'tokens': no value at key 'nobody' (stored key " + xxh3_mangle_key("nobody") + ")");
     EXPECT_EQ(run.out, "") << format;
   }
   // Only its lock is stored: still no value.
@@ -225,8 +226,7 @@ TEST_F(ExportToolTest, LookupUsageErrors) {
   expect_failure(dump({store_dir(), "--key", "token-1"}), 2, "--region");
   expect_failure(dump({store_dir(), "--region", "tokens", "--key", "a", "--stored-key", "b"}), 2,
                  "excludes");
-  expect_failure(dump({store_dir(), "--region", "tokens", "--key", "a", "--locks"}), 2,
-                 "excludes");
+  expect_failure(dump({store_dir(), "--region", "tokens", "--key", "a", "--locks"}), 2, "excludes");
   expect_failure(dump({store_dir(), "--region", "tokens", "--stored-key", "_lockabc"}), 2,
                  "lock record");
   expect_failure(dump({store_dir(), "--region", "nowhere", "--key", "a"}), 2,

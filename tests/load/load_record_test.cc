@@ -53,7 +53,8 @@ TEST(LoadRecordTest, ExpiresAtMsIsOptional) {
 }
 
 TEST(LoadRecordTest, EachBadLineIsRefusedWithItsReason) {
-  const std::string ok_tail = R"("value":"v","value_encoding":"utf8","ttl_ms":null,"no_expiry":false})";
+  const std::string ok_tail =
+      R"("value":"v","value_encoding":"utf8","ttl_ms":null,"no_expiry":false})";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "not JSON"},
       {"{\"region\":", "not JSON"},
@@ -65,8 +66,7 @@ TEST(LoadRecordTest, EachBadLineIsRefusedWithItsReason) {
       {R"({"region":"r","key":"_lockabc",)" + ok_tail, "lock records are never loaded"},
       {R"({"region":"r","key":"@@","key_encoding":"base64",)" + ok_tail,
        "\"key\" is not valid base64"},
-      {R"({"region":"r","key":"k","key_encoding":"hex",)" + ok_tail,
-       "\"key_encoding\" is 'hex'"},
+      {R"({"region":"r","key":"k","key_encoding":"hex",)" + ok_tail, "\"key_encoding\" is 'hex'"},
       {R"({"region":"r","key":"k","value":"v","ttl_ms":null,"no_expiry":false})",
        "no \"value_encoding\" field"},
       {R"({"region":"r","key":"k","value":"QQ","value_encoding":"base64","ttl_ms":null,"no_expiry":false})",

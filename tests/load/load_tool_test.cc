@@ -66,7 +66,6 @@ class LoadToolTest : public ::testing::Test {
   fs::path target() const { return dir_.sub("target"); }
   fs::path file() const { return dir_.sub("records.jsonl"); }
 
-
   TempDir dir_;
 };
 
@@ -75,15 +74,17 @@ TEST_F(LoadToolTest, MovesARegionBetweenStoresKeepingTimeLeftAndNoExpiryKeys) {
     auto store = Store::open(source(), no_sweeper());
     Region& tokens = store->region("tokens");
     tokens.configure(tokens_config());
-    for (int i = 0; i < 500; ++i) tokens.set("token-" + std::to_string(i), "value-" + std::to_string(i));
+    for (int i = 0; i < 500; ++i)
+      tokens.set("token-" + std::to_string(i), "value-" + std::to_string(i));
     tokens.set("forever", "kept");
     Lock lock = tokens.get_lock("token-1");  // held while the dump runs: not exported
-    const ProgramRun dump = testing::run_program(
-        kDump, {source().string(), "--region", "tokens", "--format", "jsonl"});
+    const ProgramRun dump =
+        testing::run_program(kDump, {source().string(), "--region", "tokens", "--format", "jsonl"});
     ASSERT_EQ(dump.exit_status, 0) << dump.err;
     write_file(file(), dump.out);
   }
-  const ProgramRun run = load({"--region", "tokens", "--store", target().string(), file().string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--store", target().string(), file().string()});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(run.err, "");  // not a terminal: no progress line
   EXPECT_NE(run.out.find("loaded 501 records into region 'tokens' of store " + target().string()),
@@ -128,7 +129,8 @@ TEST_F(LoadToolTest, RecordsWhoseTimeRanOutAreLeftOutAndCounted) {
       std::to_string(common::to_unix_ms(Clock::now()) - 1000) + "}\n";
   write_file(file(), line("live", "3600000") + line("zero", "0") + line("negative", "-5") +
                          ran_out_on_the_way + line("forever"));
-  const ProgramRun run = load({"--region", "tokens", "--store", target().string(), file().string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--store", target().string(), file().string()});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("loaded 2 records"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("3 left out, their time having run out"), std::string::npos) << run.out;
@@ -141,9 +143,11 @@ TEST_F(LoadToolTest, RecordsWhoseTimeRanOutAreLeftOutAndCounted) {
 TEST_F(LoadToolTest, ABadRecordStopsTheLoadWithItsLineNumberAfterWritingThoseBefore) {
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"{not json\n", "line 3: not JSON"},
-      {R"({"region":"tokens","key":"k","value":"v","ttl_ms":null,"no_expiry":false})" "\n",
+      {R"({"region":"tokens","key":"k","value":"v","ttl_ms":null,"no_expiry":false})"
+       "\n",
        "line 3: no \"value_encoding\" field"},
-      {R"({"region":"tokens","key":"k","value":"@","value_encoding":"base64","ttl_ms":null,"no_expiry":false})" "\n",
+      {R"({"region":"tokens","key":"k","value":"@","value_encoding":"base64","ttl_ms":null,"no_expiry":false})"
+       "\n",
        "line 3: \"value\" is not valid base64"},
       {line("x", "null", "another-region"), "line 3: a record of region 'another-region'"},
   };
@@ -163,22 +167,22 @@ TEST_F(LoadToolTest, ABadRecordStopsTheLoadWithItsLineNumberAfterWritingThoseBef
 
 TEST_F(LoadToolTest, CheckReadsEveryRecordAndWritesNothing) {
   write_file(file(), line("a") + line("b"));
-  const ProgramRun run = load({"--region", "tokens", "--store", target().string(), "--check",
-                               file().string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--store", target().string(), "--check", file().string()});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(run.out, "2 records checked, none written (--check)\n");
   EXPECT_FALSE(fs::exists(target()));
   write_file(file(), line("a") + "[]\n");
-  expect_failure(load({"--region", "tokens", "--store", target().string(), "--check",
-                       file().string()}),
-                 1, "line 2: not a JSON object; nothing was written (--check)");
+  expect_failure(
+      load({"--region", "tokens", "--store", target().string(), "--check", file().string()}), 1,
+      "line 2: not a JSON object; nothing was written (--check)");
 }
 
 TEST_F(LoadToolTest, ReadsStandardInput) {
   write_file(file(), line("a"));
-  const ProgramRun run = testing::run_program(
-      "/bin/sh", {"-c", "\"$0\" --region tokens --store \"$1\" - < \"$2\"", kLoad,
-                  target().string(), file().string()});
+  const ProgramRun run =
+      testing::run_program("/bin/sh", {"-c", "\"$0\" --region tokens --store \"$1\" - < \"$2\"",
+                                       kLoad, target().string(), file().string()});
   EXPECT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("loaded 1 records"), std::string::npos) << run.out;
 }
@@ -186,7 +190,8 @@ TEST_F(LoadToolTest, ReadsStandardInput) {
 TEST_F(LoadToolTest, AStoreAnotherProcessHoldsIsRefusedNamingItsPid) {
   auto held = Store::open(target(), no_sweeper());
   write_file(file(), line("a"));
-  const ProgramRun run = load({"--region", "tokens", "--store", target().string(), file().string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--store", target().string(), file().string()});
   expect_failure(run, 1, std::to_string(::getpid()));
 }
 
@@ -211,17 +216,17 @@ TEST_F(LoadToolTest, UsageErrorsExitTwo) {
                        "redis://127.0.0.1:1", file().string()}),
                  2, one_target);
   expect_failure(load({"--store", target().string(), file().string()}), 2, "--region");
-  expect_failure(load({"--region", "tokens", "--store", target().string(),
-                       dir_.sub("missing").string()}),
-                 2, "cannot open");
+  expect_failure(
+      load({"--region", "tokens", "--store", target().string(), dir_.sub("missing").string()}), 2,
+      "cannot open");
   expect_failure(load({"--region", "tokens", "--store", target().string(), "--backend-arg",
                        "novalue", file().string()}),
                  2, "not KEY=VALUE");
   fs::create_directories(dir_.sub("not-a-store"));
   write_file(dir_.sub("not-a-store") / "stuff", "x");
-  expect_failure(load({"--region", "tokens", "--store", dir_.sub("not-a-store").string(),
-                       file().string()}),
-                 2, "not a regionkv store");
+  expect_failure(
+      load({"--region", "tokens", "--store", dir_.sub("not-a-store").string(), file().string()}), 2,
+      "not a regionkv store");
   expect_failure(load({"--region", "", "--store", target().string(), file().string()}), 2,
                  "region");
 }

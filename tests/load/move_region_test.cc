@@ -107,8 +107,7 @@ TEST(MoveRegionTest, HundredThousandValuesMoveFromRocksDBToRedisAndBack) {
   ASSERT_EQ(exported.size(), kCount + 1u);  // values only, the lock left out
 
   testing::RedisServer server;
-  const ProgramRun to_redis = load({"--region", "tokens", "--redis", server.url(),
-                                    file.string()});
+  const ProgramRun to_redis = load({"--region", "tokens", "--redis", server.url(), file.string()});
   ASSERT_EQ(to_redis.exit_status, 0) << to_redis.err;
   EXPECT_NE(to_redis.out.find("loaded 100001 records"), std::string::npos) << to_redis.out;
 
@@ -120,20 +119,21 @@ TEST(MoveRegionTest, HundredThousandValuesMoveFromRocksDBToRedisAndBack) {
   expect_every_value(on_redis, kCount);
   // Time left came along: Redis expires a value within the hour, never the
   // no-expiry key. No lock record came along.
-  const std::string redis_key = server.command({"KEYS", "rkv:tokens:*:" + xxh3_mangle_key(key_of(7))});
+  const std::string redis_key =
+      server.command({"KEYS", "rkv:tokens:*:" + xxh3_mangle_key(key_of(7))});
   const long long ttl = std::stoll(server.command({"PTTL", redis_key}));
   EXPECT_GT(ttl, 0);
   EXPECT_LE(ttl, 3'600'000);
-  EXPECT_EQ(server.command({"PTTL", server.command({"KEYS", "rkv:tokens:*:" +
-                                                              xxh3_mangle_key("forever")})}),
+  EXPECT_EQ(server.command(
+                {"PTTL", server.command({"KEYS", "rkv:tokens:*:" + xxh3_mangle_key("forever")})}),
             "-1");
   EXPECT_EQ(server.command({"KEYS", "rkv:tokens:*_lock*"}), "");
   EXPECT_FALSE(on_redis.is_locked(key_of(0)));
 
   // Back to RocksDB: the same export into a fresh store, which then dumps
   // the same records (time left aside, which moves on).
-  const ProgramRun back = load({"--region", "tokens", "--store", dir.sub("back").string(),
-                                file.string()});
+  const ProgramRun back =
+      load({"--region", "tokens", "--store", dir.sub("back").string(), file.string()});
   ASSERT_EQ(back.exit_status, 0) << back.err;
   {
     auto store = Store::open(dir.sub("back"), no_sweeper());
@@ -162,14 +162,13 @@ TEST(MoveRegionTest, ValuesWhoseTimeRanOutDuringTheMoveAreNotWrittenToRedis) {
   // "gone" had a minute left when dumped, but its expiry passed on the way.
   std::ofstream(dir.sub("f")) << R"({"region":"tokens","key":")" << live_key
                               << R"(","value":"v","value_encoding":"utf8","ttl_ms":60000,)"
-                              << R"("no_expiry":false,"expires_at_ms":)" << now_ms + 60'000
-                              << "}\n"
+                              << R"("no_expiry":false,"expires_at_ms":)" << now_ms + 60'000 << "}\n"
                               << R"({"region":"tokens","key":")" << gone_key
                               << R"(","value":"v","value_encoding":"utf8","ttl_ms":60000,)"
                               << R"("no_expiry":false,"expires_at_ms":)" << now_ms - 1 << "}\n";
   testing::RedisServer server;
-  const ProgramRun run = load({"--region", "tokens", "--redis", server.url(),
-                               dir.sub("f").string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--redis", server.url(), dir.sub("f").string()});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("loaded 1 records"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("1 left out"), std::string::npos) << run.out;
@@ -187,8 +186,8 @@ TEST(MoveRegionTest, ARegionMovesFromRocksDBToMemcached) {
   const fs::path file = dir.sub("tokens.jsonl");
   ASSERT_EQ(export_region(dir.sub("source"), file, kCount).size(), kCount + 1u);
   testing::MemcachedServer server;
-  const ProgramRun run = load({"--region", "tokens", "--memcached", server.address(),
-                               file.string()});
+  const ProgramRun run =
+      load({"--region", "tokens", "--memcached", server.address(), file.string()});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("loaded 2001 records"), std::string::npos) << run.out;
   testing::MemcachedClient client;
@@ -199,10 +198,11 @@ TEST(MoveRegionTest, ARegionMovesFromRocksDBToMemcached) {
 TEST(MoveRegionTest, AServerThatCannotBeReachedFailsTheLoad) {
   TempDir dir;
   std::ofstream(dir.sub("f")) << R"({"region":"r","key":"k","value":"v","value_encoding":"utf8",)"
-                              << R"("ttl_ms":null,"no_expiry":false})" << "\n";
+                              << R"("ttl_ms":null,"no_expiry":false})"
+                              << "\n";
   // Port 1 on loopback: nothing listens there.
-  const ProgramRun run = load({"--region", "r", "--redis", "redis://127.0.0.1:1/0",
-                               "--backend-arg", "connect_timeout_ms=200", dir.sub("f").string()});
+  const ProgramRun run = load({"--region", "r", "--redis", "redis://127.0.0.1:1/0", "--backend-arg",
+                               "connect_timeout_ms=200", dir.sub("f").string()});
   EXPECT_EQ(run.exit_status, 1) << run.err;
   EXPECT_TRUE(run.err.starts_with("regionkv-load: ")) << run.err;
 }
