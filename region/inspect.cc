@@ -7,9 +7,11 @@
 #include <memory>
 
 #include "engine/engine.h"
-#include "regionkv/printable.h"
-#include "region/region_inspector.h"
+#include "engine/no_expiry_keys.h"
 #include "engine/secondary_db.h"
+#include "lock/lease_record.h"
+#include "region/region_inspector.h"
+#include "regionkv/printable.h"
 
 namespace regionkv {
 namespace {
@@ -39,7 +41,47 @@ void read_step(const InspectOptions& options, StoreSnapshot& snapshot, Step&& st
   }
 }
 
+// The region's no-expiry keys as the store persisted them; nullopt when it
+// holds none, or none that decodes (the sweeper then spares every value).
+std::optional<engine::NoExpiryKeys::KeySet> persisted_no_expiry_keys(engine::SecondaryDb& secondary,
+                                                                     const std::string& region) {
+  std::string bytes;
+  const rocksdb::Status status =
+      secondary.db().Get(rocksdb::ReadOptions(), secondary.db().DefaultColumnFamily(),
+                         engine::NoExpiryKeys::metadata_key(region), &bytes);
+  if (status.IsNotFound()) return std::nullopt;
+  engine::check_status(status,
+                       "cannot read the no-expiry keys of region '" + printable(region) + "'");
+  return engine::NoExpiryKeys::decode(bytes);
+}
+
+// Gives `inspector` what the region stores at `stored_key` and at its lock
+// record's key, each found by a seek.
+void read_one_key(rocksdb::Iterator& it, const std::string& stored_key,
+                  inspection::RegionInspector& inspector) {
+  for (const std::string& key : {stored_key, std::string(lock::kLockKeyPrefix) + stored_key}) {
+    it.Seek(key);
+    if (it.Valid() && it.key() == key) inspector.add(key, it.value().ToStringView());
+  }
+}
+
+void check_stored_key(const InspectOptions& options) {
+  if (options.stored_key && options.stored_key->starts_with(lock::kLockKeyPrefix))
+    throw std::invalid_argument("stored key '" + printable(*options.stored_key) +
+                                "' starts with '" + std::string(lock::kLockKeyPrefix) +
+                                "': that is a lock record's key; look up the key it protects");
+}
+
 }  // namespace
+
+std::optional<std::set<std::string>> inspect_no_expiry_keys(const std::filesystem::path& dir,
+                                                            const std::string& region) {
+  const auto secondary = engine::SecondaryDb::open(dir);
+  if (!secondary->family(region)) return std::nullopt;
+  auto keys = persisted_no_expiry_keys(*secondary, region);
+  if (!keys) return std::nullopt;
+  return std::set<std::string>(keys->begin(), keys->end());
+}
 
 StoreStats inspect_store_stats(const std::filesystem::path& dir) {
   const auto secondary = engine::SecondaryDb::open(dir);
@@ -59,6 +101,7 @@ StoreStats inspect_store_stats(const std::filesystem::path& dir) {
 }
 
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options) {
+  check_stored_key(options);
   StoreSnapshot snapshot;
   std::unique_ptr<engine::SecondaryDb> secondary;
   if (options.on_read_error == InspectOptions::OnReadError::kThrow) {
@@ -83,12 +126,18 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
 
   const rocksdb::ReadOptions read = engine::SecondaryDb::scan_options();
   for (const auto& name : names) {
-    inspection::RegionInspector inspector(options, snapshot.now, name);
+    std::optional<engine::NoExpiryKeys::KeySet> no_expiry_keys;
+    read_step(options, snapshot,
+              [&] { no_expiry_keys = persisted_no_expiry_keys(*secondary, name); });
+    inspection::RegionInspector inspector(options, snapshot.now, name, std::move(no_expiry_keys));
     read_step(options, snapshot, [&] {
       std::unique_ptr<rocksdb::Iterator> it(
           secondary->db().NewIterator(read, secondary->family(name)));
-      for (it->SeekToFirst(); it->Valid(); it->Next())
-        inspector.add(it->key().ToStringView(), it->value().ToStringView());
+      if (options.stored_key)
+        read_one_key(*it, *options.stored_key, inspector);
+      else
+        for (it->SeekToFirst(); it->Valid(); it->Next())
+          inspector.add(it->key().ToStringView(), it->value().ToStringView());
       engine::check_status(it->status(),
                            "cannot read region '" + printable(name) + "' of store " + dir.string());
     });

@@ -4,8 +4,9 @@
 
 namespace regionkv::inspection {
 
-RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, std::string name)
-    : options_(options), now_(now) {
+RegionInspector::RegionInspector(const InspectOptions& options, TimePoint now, std::string name,
+                                 std::optional<std::set<std::string, std::less<>>> no_expiry_keys)
+    : options_(options), now_(now), no_expiry_keys_(std::move(no_expiry_keys)) {
   snapshot_.name = std::move(name);
 }
 
@@ -27,13 +28,21 @@ bool RegionInspector::below_limit(std::size_t listed) const {
 }
 
 void RegionInspector::add_value(std::string_view key, const engine::Record& record) {
-  const bool expired = !record.live_at(now_);
+  // As reads judge it: a no-expiry key's value is live whatever it carries.
+  const bool no_expiry = no_expiry_keys_ && no_expiry_keys_->contains(key);
+  const bool expired = !no_expiry && !record.live_at(now_);
   ++(expired ? snapshot_.expired_record_count : snapshot_.live_record_count);
   if (options_.locks_only || (expired && !options_.include_expired) ||
-      !below_limit(snapshot_.records.size()))
+      !below_limit(listed_records_))
     return;
-  snapshot_.records.push_back(
-      {std::string(key), std::string(record.payload), record.expires_at, expired});
+  ++listed_records_;
+  InspectedRecord listed{std::string(key), std::string(record.payload), record.expires_at, expired,
+                         no_expiry};
+  if (options_.on_record) {
+    options_.on_record(snapshot_.name, listed);
+    return;
+  }
+  snapshot_.records.push_back(std::move(listed));
 }
 
 void RegionInspector::add_lock(std::string_view key, const engine::Record& record) {

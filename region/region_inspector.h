@@ -4,6 +4,8 @@
 #ifndef REGIONKV_REGION_REGION_INSPECTOR_H_
 #define REGIONKV_REGION_REGION_INSPECTOR_H_
 
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,8 +17,10 @@ namespace regionkv::inspection {
 
 class RegionInspector {
  public:
-  // `options` must outlive the inspector.
-  RegionInspector(const InspectOptions& options, TimePoint now, std::string name);
+  // `options` must outlive the inspector. `no_expiry_keys`: the region's
+  // persisted no-expiry keys (stored keys); nullopt when unknown.
+  RegionInspector(const InspectOptions& options, TimePoint now, std::string name,
+                  std::optional<std::set<std::string, std::less<>>> no_expiry_keys = {});
 
   // One stored entry, in key order. Never throws Corruption: a record that
   // does not decode is listed in RegionSnapshot::corrupt.
@@ -31,7 +35,10 @@ class RegionInspector {
 
   const InspectOptions& options_;
   const TimePoint now_;
+  const std::optional<std::set<std::string, std::less<>>> no_expiry_keys_;
   RegionSnapshot snapshot_;
+  // Value records listed so far: kept, or given to InspectOptions::on_record.
+  std::size_t listed_records_ = 0;
 };
 
 }  // namespace regionkv::inspection

@@ -29,6 +29,14 @@ inline std::int64_t unix_ms(TimePoint t) {
 // A region name that is not valid UTF-8 is shown with \xNN escapes.
 nlohmann::ordered_json dump_json(const StoreSnapshot& snapshot);
 
+// A key as dump_json gives it: "key", and "key_encoding": "base64" beside it
+// for a key that is not valid UTF-8.
+void put_key(nlohmann::ordered_json& out, const std::string& key);
+// A value as dump_json gives it: "value" and "value_encoding".
+void put_value(nlohmann::ordered_json& out, const std::string& value);
+// A region name as dump_json gives it: as is if valid UTF-8, else escaped.
+std::string region_name_json(const std::string& name);
+
 }  // namespace regionkv::tools
 
 #endif  // REGIONKV_TOOLS_DUMP_JSON_H_

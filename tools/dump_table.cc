@@ -45,6 +45,7 @@ std::chrono::milliseconds between(TimePoint a, TimePoint b) {
 }
 
 std::string expires_in(const InspectedRecord& record, TimePoint now) {
+  if (record.no_expiry) return "never (no-expiry key)";
   if (!record.expires_at) return "never";
   if (record.expired)
     return "expired " + format_duration(between(now, *record.expires_at)) + " ago";
@@ -163,6 +164,23 @@ std::string format_duration(std::chrono::milliseconds d) {
   else
     std::snprintf(text, sizeof text, "%lldd%02lldh", ms / 86'400'000, ms % 86'400'000 / 3'600'000);
   return text;
+}
+
+void write_lookup(const RegionSnapshot& region, TimePoint now, std::ostream& out) {
+  const InspectedRecord& record = region.records.front();
+  Table table({"region", printable(region.name)});
+  table.add({"key", printable(record.key)});
+  const bool counting_down = !record.no_expiry && !record.expired && record.expires_at;
+  table.add({"expires", (counting_down ? "in " : "") + expires_in(record, now)});
+  if (!region.locks.empty()) {
+    const InspectedLock& lock = region.locks.front();
+    table.add({"lock", "fencing token " + std::to_string(lock.fencing_token) + ", age " +
+                           format_duration(between(now, lock.acquired_at)) + ", lease left " +
+                           lease_left(lock, now)});
+  }
+  table.add({"size", plural(record.value.size(), "byte")});
+  table.add({"value", preview(record.value, record.value.size())});
+  table.write(out, "");
 }
 
 void write_table(const StoreSnapshot& snapshot, const InspectOptions& options, std::ostream& out) {

@@ -19,6 +19,12 @@ namespace regionkv::tools {
 // was left out.
 void write_table(const StoreSnapshot& snapshot, const InspectOptions& options, std::ostream& out);
 
+// One key looked up (InspectOptions::stored_key), one field per line:
+// region, stored key, expiry, lock (if one is stored), the value's size and
+// the value whole (as a preview shows it, uncut). REQUIRES: `region` lists
+// the record.
+void write_lookup(const RegionSnapshot& region, TimePoint now, std::ostream& out);
+
 // The on-disk figures of `stats` (inspect_store_stats): a line for the
 // store, then one per region: table files, what the log holds in memtables,
 // estimated records, pending compaction.

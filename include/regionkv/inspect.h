@@ -19,8 +19,11 @@
 // set InspectOptions::limit (counts and stored bytes are still complete).
 //
 // It reads stored records as they are: keys are the stored (mangled) keys, and
-// a region's configuration (its no-expiry keys, its expire_time) is unknown
-// to it, so expiry is the one each record carries.
+// a region's configuration (its mangler, its expire_time) is unknown to it, so
+// expiry is the one each record carries -- except for the region's no-expiry
+// keys as the store persisted them when the region was last configured
+// (docs/format.md): their values are live whatever their expiry says, as
+// reads see them.
 //
 // Damage is never hidden. RocksDB's secondary instance opens a damaged store
 // as it was before the damage (a table file missing, short or unreadable)
@@ -36,7 +39,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +50,18 @@
 #include "regionkv/time_source.h"
 
 namespace regionkv {
+
+// A value record.
+struct InspectedRecord {
+  std::string key;                      // stored, i.e. mangled
+  std::string value;                    // the value's bytes
+  std::optional<TimePoint> expires_at;  // as stored; nullopt: never expires
+  bool expired = false;                 // expires_at <= now, and not no_expiry
+  // The stored key is one of the region's no-expiry keys as the store
+  // persisted them: the value never expires, whatever expires_at says.
+  // (Last, so that initialisers written before it still mean what they did.)
+  bool no_expiry = false;
+};
 
 struct InspectOptions {
   // Only this region. Default: every region. A region the store does not
@@ -58,6 +75,20 @@ struct InspectOptions {
   // At most this many records, and this many locks, per region (in stored
   // key order). Default: no limit. Counts are never limited.
   std::optional<std::size_t> limit;
+  // Only what is stored at this stored key (mangled, as the records show
+  // it): its value record and its lock record ("_lock" + key), if any. The
+  // scan seeks to them instead of reading the region, and the counts and
+  // stored_bytes count them alone. A key that starts with "_lock" is itself a
+  // lock record's key: inspect_store throws std::invalid_argument.
+  std::optional<std::string> stored_key;
+  // When set, each value record that would be listed goes to it as soon as
+  // it is read, in stored key order, instead of into RegionSnapshot::records:
+  // the snapshot of a large store then stays small (regionkv-dump --format
+  // jsonl). Called on the thread that called inspect_store; `region` is the
+  // region's name. It should not throw: an exception it throws ends
+  // inspect_store (with OnReadError::kReturnWhatWasRead, a Corruption or
+  // StorageError it throws is taken for a read error).
+  std::function<void(const std::string& region, const InspectedRecord& record)> on_record;
   // The time expiry and leases are judged against. Default: the system clock
   // when inspect_store is called.
   std::optional<TimePoint> now;
@@ -79,14 +110,6 @@ struct InspectOptions {
     kReturnWhatWasRead,
   };
   OnReadError on_read_error = OnReadError::kThrow;
-};
-
-// A value record.
-struct InspectedRecord {
-  std::string key;                      // stored, i.e. mangled
-  std::string value;                    // the value's bytes
-  std::optional<TimePoint> expires_at;  // nullopt: never expires
-  bool expired = false;                 // expires_at <= now
 };
 
 // A lock record ("_lock" + the stored key it protects).
@@ -163,6 +186,16 @@ StoreStats inspect_store_stats(const std::filesystem::path& dir);
 // once reading has begun is returned in StoreSnapshot::error instead. A
 // damaged regionkv record is listed in RegionSnapshot::corrupt. Thread-safe.
 StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptions& options = {});
+
+// The no-expiry keys (stored keys, i.e. hashed through the region's mangler)
+// that the store in `dir` persisted for `region` when it was last configured;
+// nullopt if the store holds no such region, or no such set for it (the
+// sweeper then spares every value of the region). Reads as inspect_store
+// does, also while another process holds the store; throws as inspect_store
+// does with OnReadError::kThrow. For a tool that must configure the region
+// without losing the set (regionkv-load).
+std::optional<std::set<std::string>> inspect_no_expiry_keys(const std::filesystem::path& dir,
+                                                            const std::string& region);
 
 }  // namespace regionkv
 

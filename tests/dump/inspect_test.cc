@@ -180,6 +180,82 @@ TEST_F(InspectTest, ExpiredRecordsAreListedWhenAskedForAndFlagged) {
   EXPECT_TRUE(region.records[0].expired);
 }
 
+TEST_F(InspectTest, NoExpiryKeysAsPersistedAreLiveWhateverTheirRecordsCarry) {
+  RegionConfig config = raw_keys();
+  config.expire_time = minutes(1);
+  Region& r = region("r", config);
+  r.set("joined-late", "kept");  // carries an expiry: not in the set yet
+  r.set("plain", "goes");
+  r.set_no_expiry_keys({"joined-late"});
+
+  InspectOptions options;
+  options.now = now() + minutes(2);  // both records' expiry has passed
+  const RegionSnapshot region = inspect(options).regions[0];
+  EXPECT_EQ(region.live_record_count, 1u);
+  EXPECT_EQ(region.expired_record_count, 1u);
+  ASSERT_EQ(region.records.size(), 1u);
+  EXPECT_EQ(region.records[0].key, "joined-late");
+  EXPECT_TRUE(region.records[0].no_expiry);
+  EXPECT_FALSE(region.records[0].expired);
+  EXPECT_NE(region.records[0].expires_at, std::nullopt);  // as stored
+  EXPECT_EQ(inspect_no_expiry_keys(fixture_.dir.sub("store"), "r"),
+            (std::set<std::string>{"joined-late"}));
+}
+
+TEST_F(InspectTest, NoExpiryKeysOfARegionNotInTheStoreAreUnknown) {
+  region("r");
+  EXPECT_EQ(inspect_no_expiry_keys(fixture_.dir.sub("store"), "other"), std::nullopt);
+}
+
+TEST_F(InspectTest, StoredKeyFindsThatKeyAndItsLockOnly) {
+  Region& r = region("r");
+  for (const std::string key : {"a", "b", "c"}) r.set(key, "value of " + key);
+  Lock lock = r.get_lock("b");
+  Lock other = r.get_lock("c");
+
+  InspectOptions options;
+  options.stored_key = "b";
+  const RegionSnapshot region = inspect(options).regions[0];
+  ASSERT_EQ(region.records.size(), 1u);
+  EXPECT_EQ(region.records[0].value, "value of b");
+  ASSERT_EQ(region.locks.size(), 1u);
+  EXPECT_EQ(region.locks[0].fencing_token, lock.fencing_token());
+  EXPECT_EQ(region.live_record_count, 1u);
+  EXPECT_EQ(region.lock_count, 1u);
+
+  options.stored_key = "bb";  // after "b", before "c": nothing there
+  const RegionSnapshot none = inspect(options).regions[0];
+  EXPECT_TRUE(none.records.empty());
+  EXPECT_TRUE(none.locks.empty());
+  EXPECT_EQ(none.live_record_count, 0u);
+}
+
+TEST_F(InspectTest, StoredKeyOfALockRecordIsRefused) {
+  region("r");
+  InspectOptions options;
+  options.stored_key = "_lockb";
+  EXPECT_THROW(inspect(options), std::invalid_argument);
+}
+
+TEST_F(InspectTest, OnRecordReceivesListedRecordsInsteadOfTheSnapshot) {
+  Region& r = region("r");
+  for (int i = 0; i < 5; ++i) r.set("k" + std::to_string(i), "v");
+  Lock lock = r.get_lock("k0");
+
+  std::vector<std::pair<std::string, std::string>> seen;  // region, key
+  InspectOptions options;
+  options.limit = 3;
+  options.on_record = [&](const std::string& name, const InspectedRecord& record) {
+    seen.emplace_back(name, record.key);
+  };
+  const RegionSnapshot region = inspect(options).regions[0];
+  EXPECT_TRUE(region.records.empty());
+  EXPECT_EQ(region.live_record_count, 5u);
+  EXPECT_EQ(region.locks.size(), 1u);  // locks are still listed
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"r", "k0"}, {"r", "k1"}, {"r", "k2"}}));
+}
+
 TEST_F(InspectTest, BinaryValuesComeBackByteForByte) {
   const std::string binary("\0\xff\x01\n\x80z", 6);
   const std::string binary_key("\x01key\xfe", 5);

@@ -6,6 +6,7 @@
 
 #include "engine/record.h"
 #include "tools/dump_json.h"
+#include "tools/dump_jsonl.h"
 #include "tools/dump_table.h"
 
 namespace regionkv::tools {
@@ -48,6 +49,38 @@ InspectedLock lock_at(std::string key, std::uint64_t token, TimePoint acquired,
   if (lease.count() > 0) lock.lease_ends = acquired + lease;
   lock.lease_expired = lock.lease_ends && *lock.lease_ends <= kNow;
   return lock;
+}
+
+// ---- JSON lines ---------------------------------------------------------------
+
+TEST(DumpJsonlTest, TimeLeftRoundsUpSoALiveRecordHasSomeLeft) {
+  InspectedRecord record{"k", "v", kNow + std::chrono::microseconds(10), false};
+  EXPECT_EQ(time_left(record, kNow), milliseconds(1));
+  record.expires_at = kNow + minutes(1);
+  EXPECT_EQ(time_left(record, kNow), minutes(1));
+  record.expires_at = kNow;  // expired (listed with --expired)
+  EXPECT_EQ(time_left(record, kNow), milliseconds(0));
+  record.expires_at = kNow - seconds(3);
+  EXPECT_EQ(time_left(record, kNow), milliseconds(-3000));
+}
+
+TEST(DumpJsonlTest, NoExpiryKeysAndValuesWithoutExpiryHaveNoTimeLeft) {
+  InspectedRecord record{"k", "v", std::nullopt, false};
+  EXPECT_EQ(time_left(record, kNow), std::nullopt);
+  record.expires_at = kNow - minutes(1);
+  record.no_expiry = true;
+  EXPECT_EQ(time_left(record, kNow), std::nullopt);
+  const auto line = jsonl_record("r", record, kNow);
+  EXPECT_EQ(line["ttl_ms"], nullptr);
+  EXPECT_EQ(line["expires_at_ms"], nullptr);
+  EXPECT_EQ(line["no_expiry"], true);
+}
+
+TEST(DumpJsonlTest, OneLineCarriesWhatALoadNeeds) {
+  const InspectedRecord record{"k", "text", kNow + seconds(5), false};
+  EXPECT_EQ(jsonl_record("tokens", record, kNow).dump(),
+            R"({"region":"tokens","key":"k","value":"text","value_encoding":"utf8",)"
+            R"("ttl_ms":5000,"no_expiry":false,"expires_at_ms":1700000005000})");
 }
 
 // ---- JSON -------------------------------------------------------------------
