@@ -33,6 +33,9 @@ ClientIdentity identity_of(const RedisOptions& options) {
 struct Clients {
   // The process whose clients these are.
   common::ForkGuard made_in;
+  // In a forked child, the set the fork left behind: kept reachable (never
+  // freed, never used) so the parent's regions' clients stay as they were.
+  Clients* inherited = nullptr;
   std::mutex mutex;
   std::map<ClientIdentity, std::weak_ptr<RedisClient>> by_identity;  // guarded by mutex
 };
@@ -47,6 +50,7 @@ Clients& clients() {
     // the fork. They stay as the fork left them, for the parent's regions,
     // which refuse every call in the child.
     auto* fresh = new Clients();
+    fresh->inherited = in_use;
     if (current.compare_exchange_strong(in_use, fresh, std::memory_order_acq_rel)) return *fresh;
     delete fresh;  // another thread of the child was first: in_use is its set
   }
