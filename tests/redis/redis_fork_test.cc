@@ -41,15 +41,13 @@ TEST(RedisFork, AChildsRegionOnTheParentsServerUsesConnectionsOfItsOwn) {
   Region& parents = parent.region(name, redis_args(server));
   for (int child_number = 0; child_number < 5; ++child_number) {
     parents.set("opened", "a connection, idle in the pool at the fork");
-    // The parent goes on using its region just after the fork, as the
-    // child uses its own.
+    // The parent goes on using its region once the child exists, as the
+    // child uses its own. Its thread starts after the fork: one starting
+    // up (or in malloc) at the fork can hang the child (see
+    // run_in_forked_child).
     std::atomic<bool> child_done{false};
     std::string parent_report;
-    std::thread parent_traffic([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      while (!child_done.load() && parent_report.empty())
-        parent_report = round_trips(parents, "p", 100);
-    });
+    std::thread parent_traffic;
     const auto child = run_in_forked_child(
         [&](std::string& report) {
           RedisRegionClient own;
@@ -57,7 +55,13 @@ TEST(RedisFork, AChildsRegionOnTheParentsServerUsesConnectionsOfItsOwn) {
           report = round_trips(own.region(name, redis_args(server)), "c", 2000);
           return report.empty() ? 0 : 1;
         },
-        ChildExit::kExit, std::chrono::seconds(20));
+        ChildExit::kExit, std::chrono::seconds(20),
+        [&] {
+          parent_traffic = std::thread([&] {
+            while (!child_done.load() && parent_report.empty())
+              parent_report = round_trips(parents, "p", 100);
+          });
+        });
     child_done.store(true);
     parent_traffic.join();
     ASSERT_FALSE(child.hung) << "child " << child_number;

@@ -1,17 +1,33 @@
 #include "tests/support/forked_child.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
 namespace regionkv::testing {
 
+namespace {
+
+// Kills the child and collects it: it outlived the test's limit.
+ForkedChildResult hung_child(pid_t pid, ForkedChildResult result) {
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.hung = true;
+  return result;
+}
+
+}  // namespace
+
 ForkedChildResult run_in_forked_child(const std::function<int(std::string& report)>& body,
-                                      ChildExit how, std::chrono::seconds limit) {
+                                      ChildExit how, std::chrono::seconds limit,
+                                      const std::function<void()>& after_fork) {
   int report_pipe[2];
   if (pipe(report_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -35,21 +51,29 @@ ForkedChildResult run_in_forked_child(const std::function<int(std::string& repor
     _exit(status);
   }
   close(report_pipe[1]);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  if (after_fork) after_fork();
   ForkedChildResult result;
-  char buffer[4096];
-  for (ssize_t n; (n = read(report_pipe[0], buffer, sizeof buffer)) > 0;)
+  // A child that hangs before its report ends must not hang the test.
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd report{report_pipe[0], POLLIN, 0};
+    if (left.count() <= 0 || poll(&report, 1, static_cast<int>(left.count())) == 0) {
+      close(report_pipe[0]);
+      return hung_child(pid, std::move(result));
+    }
+    char buffer[4096];
+    const ssize_t n = read(report_pipe[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
     result.report.append(buffer, static_cast<std::size_t>(n));
+  }
   close(report_pipe[0]);
   // The report's end does not mean the child has exited: exit may hang.
-  const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      result.hung = true;
-      return result;
-    }
+    if (std::chrono::steady_clock::now() > deadline) return hung_child(pid, std::move(result));
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);

@@ -21,10 +21,18 @@ struct ForkedChildResult {
 };
 
 // Forks; the child runs `body(report)` and ends the way `how` says with the
-// status the body returned (1 if it threw). The parent waits up to `limit`.
+// status the body returned (1 if it threw). The parent calls `after_fork`
+// (if any) once the child exists, then waits up to `limit` for the report
+// and the exit together.
+//
+// A test whose parent keeps working beside the child starts that work from
+// `after_fork`, not before the fork: a thread inside malloc at the fork
+// leaves the allocator's lock held in the child under AddressSanitizer,
+// whose allocator has no fork handlers, and the child hangs.
 ForkedChildResult run_in_forked_child(const std::function<int(std::string& report)>& body,
                                       ChildExit how = ChildExit::kExit,
-                                      std::chrono::seconds limit = std::chrono::seconds(30));
+                                      std::chrono::seconds limit = std::chrono::seconds(30),
+                                      const std::function<void()>& after_fork = {});
 
 }  // namespace regionkv::testing
 
