@@ -40,11 +40,15 @@ struct CommitPipeline::Writer {
 };
 
 CommitPipeline::CommitPipeline(Commit commit, Options options)
-    : commit_(std::move(commit)), options_(options) {}
+    : commit_(std::move(commit)), options_(std::move(options)) {}
 
 CommitPipeline::~CommitPipeline() {
   std::unique_lock lock(mutex_);
-  drained_.wait(lock, [this] { return active_writers_ == 0; });
+  drained_.wait(lock, [this] {
+    if (active_writers_ > 0 && options_.on_destructor_wait)
+      options_.on_destructor_wait(active_writers_);
+    return active_writers_ == 0;
+  });
 }
 
 CommitPipeline::Stats CommitPipeline::stats() const {

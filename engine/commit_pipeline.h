@@ -71,6 +71,9 @@ class CommitPipeline {
   struct Options {
     // Upper bound of a leader's wait for the writers it expects.
     std::chrono::microseconds max_gather_wait{2000};
+    // For tests: called by the destructor, under the pipeline's mutex, each
+    // time it finds writes still in flight (how many) and waits for them.
+    std::function<void(std::size_t writes_in_flight)> on_destructor_wait;
   };
 
   struct Stats {
