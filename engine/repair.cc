@@ -38,6 +38,7 @@
 #include <set>
 #include <system_error>
 
+#include "common/describe.h"
 #include "common/little_endian.h"
 #include "engine/directory_copy.h"
 #include "engine/engine.h"
@@ -261,7 +262,7 @@ std::vector<RecoveredRegion> count_records(const fs::path& dir, const RepairOpti
         ++region.corrupt_records;
       }
     }
-    check_status(it->status(), "cannot read region '" + printable(name) + "'");
+    check_status(it->status(), "cannot read " + common::describe_region(printable(name)));
     regions.push_back(std::move(region));
   }
   return regions;

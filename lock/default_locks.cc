@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/describe.h"
 #include "common/little_endian.h"
 #include "regionkv/errors.h"
 
@@ -22,9 +23,8 @@ std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
     return std::nullopt;
   }
   if (stored->size() != 8)
-    throw Corruption("region '" + backend.context().region_name() +
-                     "': corrupt fencing counter (" + std::to_string(stored->size()) +
-                     " bytes)");
+    throw Corruption(common::describe_region(backend.context().region_name()) +
+                     ": corrupt fencing counter (" + std::to_string(stored->size()) + " bytes)");
   return common::read_u64(*stored, 0);
 }
 

@@ -85,9 +85,8 @@ Region::~Region() = default;
 
 void Region::configure(RegionConfig config) {
   std::lock_guard guard(configure_mutex_);
-  StoreInternals::refuse_if_forked(store_, "cannot configure region '" + name_ + "'");
-  if (owned_state_)
-    throw ConfigError("region '" + name_ + "' is already configured");
+  StoreInternals::refuse_if_forked(store_, "cannot configure " + common::describe_region(name_));
+  if (owned_state_) throw ConfigError(common::describe_region(name_) + " is already configured");
   validate(config);
 
   // Proxies first: an unknown name must fail before the backing store is
@@ -129,8 +128,9 @@ bool Region::configured() const {
 const Region::Configured& Region::state() const {
   const Configured* state = state_.load(std::memory_order_acquire);
   if (!state)
-    throw ConfigError("region '" + name_ + "' is not configured; call configure() first");
-  if (state->fork_guard.inherited()) state->fork_guard.refuse("region '" + name_ + "'");
+    throw ConfigError(common::describe_region(name_) +
+                      " is not configured; call configure() first");
+  if (state->fork_guard.inherited()) state->fork_guard.refuse(common::describe_region(name_));
   return *state;
 }
 
@@ -142,8 +142,7 @@ std::string Region::describe(std::string_view key) const {
 
 std::string Region::stored_key(const Configured& state, std::string_view key,
                                std::string_view prefix) const {
-  if (key.empty())
-    throw std::invalid_argument("region '" + name_ + "': empty key");
+  if (key.empty()) throw std::invalid_argument(common::describe_region(name_) + ": empty key");
   std::string stored;
   if (state.context->uses_xxh3_key_mangler()) {
     // The default mangler, the common case: no copy of the mangler, and the
@@ -243,7 +242,7 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
   s.counters.add(common::RegionCounters::kHits, keys.size() - misses);
   s.counters.add(common::RegionCounters::kMisses, misses);
   if (!missing.empty())
-    throw NotFound("region '" + name_ + "': keys not found: " + missing);
+    throw NotFound(common::describe_region(name_) + ": keys not found: " + missing);
   std::vector<std::string> result;
   result.reserve(values.size());
   for (auto& value : values) result.push_back(std::move(*value));
