@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/describe.h"
+#include "common/readable.h"
 #include "engine/engine.h"
 #include "engine/record.h"
 
@@ -97,10 +98,10 @@ bool removable(std::string_view stored_key, std::string_view bytes, TimePoint no
                const NoExpiryKeys::KeySet* no_expiry_keys) noexcept {
   try {
     const Record record = decode_record(bytes);
-    if (record.live_at(now)) return false;
-    // Leases always run out; the no-expiry set is about values only.
-    if (record.kind == RecordKind::kLock) return true;
-    return no_expiry_keys != nullptr && !no_expiry_keys->contains(stored_key);
+    // An unknown no-expiry set (null) spares every value.
+    return !common::is_readable(record.expires_at, now, record.kind == RecordKind::kLock, [&] {
+      return no_expiry_keys == nullptr || no_expiry_keys->contains(stored_key);
+    });
   } catch (...) {
     return false;
   }

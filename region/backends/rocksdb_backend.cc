@@ -4,6 +4,7 @@
 
 #include "common/describe.h"
 #include "common/little_endian.h"
+#include "common/readable.h"
 #include "engine/fencing_reservation.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -58,8 +59,10 @@ std::optional<engine::Record> RocksDBBackend::read_record(
 
 bool RocksDBBackend::live(std::string_view key, const engine::Record& record,
                           TimePoint now) const {
+  // A lock record is no value, however long its lease has to run.
   return record.kind == engine::RecordKind::kValue &&
-         (is_live(record.expires_at, now) || is_no_expiry_key(key));
+         common::is_readable(record.expires_at, now, /*is_lease=*/false,
+                             [&] { return is_no_expiry_key(key); });
 }
 
 void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
