@@ -39,7 +39,6 @@
 #include <system_error>
 
 #include "common/describe.h"
-#include "common/little_endian.h"
 #include "engine/directory_copy.h"
 #include "engine/engine.h"
 #include "engine/fencing_reservation.h"
@@ -227,13 +226,14 @@ bool restore_store_metadata(const fs::path& dir, StoreRocksDBOptions options,
       marker_written = true;
     }
     if (!got.ok()) return got;
-    std::string floor;
-    common::append_u64(floor, fencing_floor);
+    const std::string floor = engine::encode_fencing_bound(fencing_floor);
     for (const auto& region : regions) {
       const std::string key = engine::fencing_reservation_key(region);
       got = db.Get(rocksdb::ReadOptions(), key, &stored);
       if (!got.ok() && !got.IsNotFound()) return got;
-      if (got.ok() && stored.size() == 8 && common::read_u64(stored, 0) >= fencing_floor) continue;
+      if (const auto bound = engine::decode_fencing_bound(stored);
+          got.ok() && bound && *bound >= fencing_floor)
+        continue;
       if (rocksdb::Status put = db.Put(durable, key, floor); !put.ok()) return put;
     }
     return rocksdb::Status::OK();

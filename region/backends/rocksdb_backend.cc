@@ -3,7 +3,6 @@
 #include <rocksdb/write_batch.h>
 
 #include "common/describe.h"
-#include "common/little_endian.h"
 #include "common/readable.h"
 #include "engine/fencing_reservation.h"
 #include "regionkv/errors.h"
@@ -21,16 +20,11 @@ RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
             const auto stored =
                 engine_.read_metadata(engine::fencing_reservation_key(region_name_));
             if (!stored) return std::nullopt;
-            if (stored->size() != 8)
-              throw Corruption(common::describe_region(region_name_) +
-                               ": corrupt fencing counter (" + std::to_string(stored->size()) +
-                               " bytes)");
-            return common::read_u64(*stored, 0);
+            return engine::read_fencing_bound(region_name_, *stored);
           },
           [this](std::uint64_t bound) {
-            std::string bytes;
-            common::append_u64(bytes, bound);
-            engine_.write_metadata_durably(engine::fencing_reservation_key(region_name_), bytes);
+            engine_.write_metadata_durably(engine::fencing_reservation_key(region_name_),
+                                           engine::encode_fencing_bound(bound));
           }) {
   load_leases();
   locks_ = make_native_locks();
