@@ -9,9 +9,15 @@
 
 namespace regionkv::common {
 
+// "region 'tokens'": how every message names a region, the name as given (a
+// caller passes printable(name) for a name no one has validated).
+inline std::string describe_region(std::string_view region_name) {
+  return "region '" + std::string(region_name) + "'";
+}
+
 // "region 'tokens', key 'user-42'", the key made printable.
 inline std::string describe_key(std::string_view region_name, std::string_view raw_key) {
-  return "region '" + std::string(region_name) + "', key '" + printable(raw_key) + "'";
+  return describe_region(region_name) + ", key '" + printable(raw_key) + "'";
 }
 
 // "redis server 127.0.0.1:6379": a server as messages name it, `kind` the

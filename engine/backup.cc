@@ -15,7 +15,6 @@
 #include <system_error>
 #include <vector>
 
-#include "common/little_endian.h"
 #include "engine/engine.h"
 #include "engine/fencing_reservation.h"
 #include "engine/store_directory.h"
@@ -182,10 +181,9 @@ std::uint64_t continue_fencing_after_restore(rocksdb::DB& db, const fs::path& di
     std::string stored;
     const rocksdb::Status got = db.Get(rocksdb::ReadOptions(), key, &stored);
     if (!got.IsNotFound()) check_status(got, what);
-    if (got.ok() && stored.size() == 8 && common::read_u64(stored, 0) >= floor) continue;
-    std::string bytes;
-    common::append_u64(bytes, floor);
-    check_status(batch.Put(key, bytes), what);
+    if (const auto bound = decode_fencing_bound(stored); got.ok() && bound && *bound >= floor)
+      continue;
+    check_status(batch.Put(key, encode_fencing_bound(floor)), what);
   }
   rocksdb::WriteOptions durable;
   durable.sync = true;

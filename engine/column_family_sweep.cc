@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/describe.h"
+#include "common/readable.h"
 #include "engine/engine.h"
 #include "engine/record.h"
 
@@ -42,7 +44,7 @@ void reread(Engine& engine, rocksdb::ColumnFamilyHandle* family,
         it->Next();
       }
     }
-    check_status(it->status(), "region '" + region + "': sweep read failed");
+    check_status(it->status(), common::describe_region(region) + ": sweep read failed");
     return;
   }
   const std::size_t n = keys.size();
@@ -53,7 +55,7 @@ void reread(Engine& engine, rocksdb::ColumnFamilyHandle* family,
                        statuses.data(), /*sorted_input=*/true);
   for (std::size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
-    check_status(statuses[i], "region '" + region + "': sweep read failed");
+    check_status(statuses[i], common::describe_region(region) + ": sweep read failed");
     visit(i, values[i].ToStringView());
   }
 }
@@ -75,7 +77,7 @@ std::size_t remove_still_removable(Engine& engine, rocksdb::ColumnFamilyHandle* 
     const std::string& key = candidates.keys[i];
     // A record rewritten, re-locked or exempted since the scan stays.
     if (!removable(key, bytes, now, no_expiry_keys.get())) return;
-    check_status(batch.Delete(family, key), "region '" + region + "': sweep batch");
+    check_status(batch.Delete(family, key), common::describe_region(region) + ": sweep batch");
     ++removed;
   });
   if (removed > 0) {
@@ -85,7 +87,7 @@ std::size_t remove_still_removable(Engine& engine, rocksdb::ColumnFamilyHandle* 
     // stripes are never held across an fsync.
     rocksdb::WriteOptions options = engine.write_options();
     options.sync = false;
-    engine.write(batch, options, "region '" + region + "': sweep write failed");
+    engine.write(batch, options, common::describe_region(region) + ": sweep write failed");
   }
   return removed;
 }
@@ -96,10 +98,10 @@ bool removable(std::string_view stored_key, std::string_view bytes, TimePoint no
                const NoExpiryKeys::KeySet* no_expiry_keys) noexcept {
   try {
     const Record record = decode_record(bytes);
-    if (record.live_at(now)) return false;
-    // Leases always run out; the no-expiry set is about values only.
-    if (record.kind == RecordKind::kLock) return true;
-    return no_expiry_keys != nullptr && !no_expiry_keys->contains(stored_key);
+    // An unknown no-expiry set (null) spares every value.
+    return !common::is_readable(record.expires_at, now, record.kind == RecordKind::kLock, [&] {
+      return no_expiry_keys == nullptr || no_expiry_keys->contains(stored_key);
+    });
   } catch (...) {
     return false;
   }
@@ -140,14 +142,14 @@ SweepProgress sweep_column_family(Engine& engine, const std::string& region,
       }
     }
     candidates.span = candidates.keys.empty() ? 0 : last - first + 1;
-    check_status(it->status(), "region '" + region + "': sweep scan failed");
+    check_status(it->status(), common::describe_region(region) + ": sweep scan failed");
     progress.removed += remove_still_removable(engine, family, region, candidates, now);
     if (it->Valid() && std::chrono::steady_clock::now() >= deadline) {
       progress.resume_from = it->key().ToString();
       return progress;
     }
   }
-  check_status(it->status(), "region '" + region + "': sweep scan failed");
+  check_status(it->status(), common::describe_region(region) + ": sweep scan failed");
   return progress;
 }
 

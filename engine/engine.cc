@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "common/describe.h"
 #include "engine/backup.h"
 #include "engine/expiry_compaction_filter.h"
 #include "engine/forked_child_exit.h"
@@ -198,9 +199,8 @@ Engine::Family& Engine::family(const std::string& region) {
   auto it = families_.find(region);
   if (it != families_.end()) return it->second;
   Family created;
-  check_status(db_->CreateColumnFamily(region_family_options(region), region,
-                                       &created.handle),
-               "cannot create column family for region '" + region + "'");
+  check_status(db_->CreateColumnFamily(region_family_options(region), region, &created.handle),
+               "cannot create column family for " + common::describe_region(region));
   no_expiry_keys_.at(region)->load(*db_);
   return families_.emplace(region, std::move(created)).first->second;
 }
@@ -255,8 +255,10 @@ void Engine::drop_region(const std::string& region) {
   std::lock_guard lock(families_mutex_);
   const auto it = families_.find(region);
   if (it == families_.end())
-    throw std::invalid_argument("no region '" + region + "' in store " + directory_.string());
-  check_status(db_->DropColumnFamily(it->second.handle), "cannot drop region '" + region + "'");
+    throw std::invalid_argument("no " + common::describe_region(region) + " in store " +
+                                directory_.string());
+  check_status(db_->DropColumnFamily(it->second.handle),
+               "cannot drop " + common::describe_region(region));
   // Dropped: from here on nothing may fail the call.
   db_->DestroyColumnFamilyHandle(it->second.handle).PermitUncheckedError();
   families_.erase(it);
@@ -267,7 +269,7 @@ void Engine::drop_region(const std::string& region) {
   // Left behind, the set only spares keys of a region created again under
   // the name until that region is configured.
   if (!forgotten.ok())
-    report(log_, "region '" + region + "' was dropped, but its no-expiry keys stay in " +
+    report(log_, common::describe_region(region) + " was dropped, but its no-expiry keys stay in " +
                      directory_.string() + ": " + forgotten.ToString());
 }
 

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "engine/engine.h"
+#include "common/describe.h"
 #include "common/little_endian.h"
+#include "engine/engine.h"
 
 namespace regionkv::engine {
 
@@ -46,7 +47,7 @@ void NoExpiryKeys::load(rocksdb::DB& db) {
   const rocksdb::Status status =
       db.Get(rocksdb::ReadOptions(), metadata_key(region_), &bytes);
   if (status.IsNotFound()) return;
-  check_status(status, "region '" + region_ + "': cannot read its no-expiry keys");
+  check_status(status, common::describe_region(region_) + ": cannot read its no-expiry keys");
   // A malformed set is treated as unknown: values are spared until the
   // region is configured again, which rewrites it.
   if (auto keys = decode(bytes))
@@ -73,7 +74,7 @@ void NoExpiryKeys::replace(KeySet next, const std::function<void()>& switch_back
   // published set is the persisted one, so an equal set needs no write.
   if (!current || *current != next) {
     check_status(db_->Put(rocksdb::WriteOptions(), metadata_key(region_), encode(next)),
-                 "region '" + region_ + "': cannot persist its no-expiry keys");
+                 common::describe_region(region_) + ": cannot persist its no-expiry keys");
   }
   auto next_keys = std::make_shared<const KeySet>(std::move(next));
 
@@ -91,7 +92,7 @@ void NoExpiryKeys::replace(KeySet next, const std::function<void()>& switch_back
     // record of a new key. PauseBackgroundWork returns once every running
     // flush and compaction has finished; later filters see the widened set.
     check_status(db_->PauseBackgroundWork(),
-                 "region '" + region_ + "': cannot wait for compactions");
+                 common::describe_region(region_) + ": cannot wait for compactions");
     db_->ContinueBackgroundWork().PermitUncheckedError();
   }
 

@@ -38,7 +38,7 @@
 #include <set>
 #include <system_error>
 
-#include "common/little_endian.h"
+#include "common/describe.h"
 #include "engine/directory_copy.h"
 #include "engine/engine.h"
 #include "engine/fencing_reservation.h"
@@ -226,13 +226,14 @@ bool restore_store_metadata(const fs::path& dir, StoreRocksDBOptions options,
       marker_written = true;
     }
     if (!got.ok()) return got;
-    std::string floor;
-    common::append_u64(floor, fencing_floor);
+    const std::string floor = engine::encode_fencing_bound(fencing_floor);
     for (const auto& region : regions) {
       const std::string key = engine::fencing_reservation_key(region);
       got = db.Get(rocksdb::ReadOptions(), key, &stored);
       if (!got.ok() && !got.IsNotFound()) return got;
-      if (got.ok() && stored.size() == 8 && common::read_u64(stored, 0) >= fencing_floor) continue;
+      if (const auto bound = engine::decode_fencing_bound(stored);
+          got.ok() && bound && *bound >= fencing_floor)
+        continue;
       if (rocksdb::Status put = db.Put(durable, key, floor); !put.ok()) return put;
     }
     return rocksdb::Status::OK();
@@ -261,7 +262,7 @@ std::vector<RecoveredRegion> count_records(const fs::path& dir, const RepairOpti
         ++region.corrupt_records;
       }
     }
-    check_status(it->status(), "cannot read region '" + printable(name) + "'");
+    check_status(it->status(), "cannot read " + common::describe_region(printable(name)));
     regions.push_back(std::move(region));
   }
   return regions;

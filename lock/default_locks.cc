@@ -2,8 +2,7 @@
 
 #include <string>
 
-#include "common/little_endian.h"
-#include "regionkv/errors.h"
+#include "engine/fencing_reservation.h"
 
 namespace regionkv::lock {
 namespace {
@@ -18,20 +17,13 @@ std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
   if (!stored) {
     // A store written by an earlier release: continue above its last token.
     const auto previous = backend.get(kPreviousFencingCounterKey);
-    if (previous && previous->size() == 8) return common::read_u64(*previous, 0);
-    return std::nullopt;
+    return previous ? engine::decode_fencing_bound(*previous) : std::nullopt;
   }
-  if (stored->size() != 8)
-    throw Corruption("region '" + backend.context().region_name() +
-                     "': corrupt fencing counter (" + std::to_string(stored->size()) +
-                     " bytes)");
-  return common::read_u64(*stored, 0);
+  return engine::read_fencing_bound(backend.context().region_name(), *stored);
 }
 
 void persist_counter_bound(Backend& backend, std::uint64_t bound) {
-  std::string bytes;
-  common::append_u64(bytes, bound);
-  backend.set(kFencingCounterKey, bytes, std::nullopt);
+  backend.set(kFencingCounterKey, engine::encode_fencing_bound(bound), std::nullopt);
 }
 
 }  // namespace

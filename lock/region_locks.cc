@@ -121,7 +121,7 @@ bool RegionLocks::admit_locked_write(const Lock& lock, std::string_view key) con
   if (owner != this)
     throw std::invalid_argument(
         common::describe_key(settings_.region_name, key) + ": the lock belongs to " +
-        (owner ? "region '" + owner->region_name() + "'"
+        (owner ? common::describe_region(owner->region_name())
                : std::string("no region (released, or its store was closed)")));
   if (lock.key_ != key)
     throw std::invalid_argument(common::describe_key(settings_.region_name, key) +

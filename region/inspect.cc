@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "common/describe.h"
 #include "engine/engine.h"
 #include "engine/no_expiry_keys.h"
 #include "engine/secondary_db.h"
@@ -50,8 +51,8 @@ std::optional<engine::NoExpiryKeys::KeySet> persisted_no_expiry_keys(engine::Sec
       secondary.db().Get(rocksdb::ReadOptions(), secondary.db().DefaultColumnFamily(),
                          engine::NoExpiryKeys::metadata_key(region), &bytes);
   if (status.IsNotFound()) return std::nullopt;
-  engine::check_status(status,
-                       "cannot read the no-expiry keys of region '" + printable(region) + "'");
+  engine::check_status(
+      status, "cannot read the no-expiry keys of " + common::describe_region(printable(region)));
   return engine::NoExpiryKeys::decode(bytes);
 }
 
@@ -119,7 +120,7 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
   std::vector<std::string> names = secondary->region_names();
   if (options.region) {
     if (!secondary->family(*options.region))
-      throw NotFound("region '" + printable(*options.region) + "' is not in store " +
+      throw NotFound(common::describe_region(printable(*options.region)) + " is not in store " +
                      dir.string() + " (regions: " + list_names(names) + ")");
     names = {*options.region};
   }
@@ -138,8 +139,8 @@ StoreSnapshot inspect_store(const std::filesystem::path& dir, const InspectOptio
       else
         for (it->SeekToFirst(); it->Valid(); it->Next())
           inspector.add(it->key().ToStringView(), it->value().ToStringView());
-      engine::check_status(it->status(),
-                           "cannot read region '" + printable(name) + "' of store " + dir.string());
+      engine::check_status(it->status(), "cannot read " + common::describe_region(printable(name)) +
+                                             " of store " + dir.string());
     });
     snapshot.regions.push_back(inspector.take());
   }

@@ -57,6 +57,57 @@ std::string lost_lock(const Lock& lock) {
          "(fencing token " + std::to_string(lock.fencing_token()) + ")";
 }
 
+// The one place a stored key is made: `prefix` and the key as the region
+// stores it (mangled, or raw with mangling off), held to the backing store's
+// key size limit less the room a lock record's prefix takes. The default
+// mangler's bare digest, the common case, is written into `digest`; anything
+// else into `storage`. The result views one of the two.
+std::string_view assemble_stored_key(std::string_view region_name, const RegionContext& context,
+                                     const Backend& backend, std::string_view key,
+                                     std::string_view prefix, char (&digest)[kXxh3MangledKeySize],
+                                     std::string& storage) {
+  if (key.empty())
+    throw std::invalid_argument(common::describe_region(region_name) + ": empty key");
+  std::string_view stored;
+  if (context.uses_xxh3_key_mangler() && prefix.empty()) {
+    write_xxh3_mangled_key(digest, key);
+    stored = std::string_view(digest, kXxh3MangledKeySize);
+  } else if (context.uses_xxh3_key_mangler()) {
+    // No copy of the mangler, and the digest written straight after the
+    // prefix (one allocation).
+    storage.reserve(prefix.size() + kXxh3MangledKeySize);
+    storage.append(prefix);
+    append_xxh3_mangled_key(storage, key);
+    stored = storage;
+  } else {
+    const KeyMangler mangler = context.key_mangler();
+    const std::string mangled = mangler ? mangler(key) : std::string();
+    const std::string_view as_stored = mangler ? std::string_view(mangled) : key;
+    if (as_stored.empty())
+      throw std::invalid_argument(common::describe_key(region_name, key) +
+                                  ": the key mangler returned an empty key");
+    // Lock records own that prefix: a stored key that starts with it could
+    // be mistaken for one.
+    if (starts_with_lock_prefix(as_stored))
+      throw std::invalid_argument(common::describe_key(region_name, key) +
+                                  (mangler
+                                       ? ": the key mangler returned a key starting with '_lock'"
+                                       : ": keys may not start with '_lock' while key "
+                                         "mangling is disabled (lock records use it)"));
+    storage.reserve(prefix.size() + as_stored.size());
+    storage.append(prefix).append(as_stored);
+    stored = storage;
+  }
+  const std::size_t size = stored.size() - prefix.size();
+  const std::size_t limit = backend.max_key_size();
+  if (size + lock::kLockKeyPrefix.size() > limit)
+    throw std::invalid_argument(common::describe_key(region_name, key) + ": stored key of " +
+                                std::to_string(size) +
+                                " bytes is over the backing store's limit of " +
+                                std::to_string(limit - lock::kLockKeyPrefix.size()));
+  return stored;
+}
+
 }  // namespace
 
 // What configure() builds, published once and then fixed. Members are
@@ -85,9 +136,8 @@ Region::~Region() = default;
 
 void Region::configure(RegionConfig config) {
   std::lock_guard guard(configure_mutex_);
-  StoreInternals::refuse_if_forked(store_, "cannot configure region '" + name_ + "'");
-  if (owned_state_)
-    throw ConfigError("region '" + name_ + "' is already configured");
+  StoreInternals::refuse_if_forked(store_, "cannot configure " + common::describe_region(name_));
+  if (owned_state_) throw ConfigError(common::describe_region(name_) + " is already configured");
   validate(config);
 
   // Proxies first: an unknown name must fail before the backing store is
@@ -129,8 +179,9 @@ bool Region::configured() const {
 const Region::Configured& Region::state() const {
   const Configured* state = state_.load(std::memory_order_acquire);
   if (!state)
-    throw ConfigError("region '" + name_ + "' is not configured; call configure() first");
-  if (state->fork_guard.inherited()) state->fork_guard.refuse("region '" + name_ + "'");
+    throw ConfigError(common::describe_region(name_) +
+                      " is not configured; call configure() first");
+  if (state->fork_guard.inherited()) state->fork_guard.refuse(common::describe_region(name_));
   return *state;
 }
 
@@ -142,38 +193,11 @@ std::string Region::describe(std::string_view key) const {
 
 std::string Region::stored_key(const Configured& state, std::string_view key,
                                std::string_view prefix) const {
-  if (key.empty())
-    throw std::invalid_argument("region '" + name_ + "': empty key");
-  std::string stored;
-  if (state.context->uses_xxh3_key_mangler()) {
-    // The default mangler, the common case: no copy of the mangler, and the
-    // digest written straight after the prefix (one allocation).
-    stored.reserve(prefix.size() + kXxh3MangledKeySize);
-    stored.append(prefix);
-    append_xxh3_mangled_key(stored, key);
-  } else {
-    const KeyMangler mangler = state.context->key_mangler();
-    const std::string mangled = mangler ? mangler(key) : std::string();
-    const std::string_view as_stored = mangler ? std::string_view(mangled) : key;
-    if (as_stored.empty())
-      throw std::invalid_argument(describe(key) + ": the key mangler returned an empty key");
-    // Lock records own that prefix: a stored key that starts with it could
-    // be mistaken for one.
-    if (starts_with_lock_prefix(as_stored))
-      throw std::invalid_argument(
-          describe(key) + (mangler ? ": the key mangler returned a key starting with '_lock'"
-                                   : ": keys may not start with '_lock' while key "
-                                     "mangling is disabled (lock records use it)"));
-    stored.reserve(prefix.size() + as_stored.size());
-    stored.append(prefix).append(as_stored);
-  }
-  const std::size_t size = stored.size() - prefix.size();
-  const std::size_t limit = state.backend->max_key_size();
-  if (size + lock::kLockKeyPrefix.size() > limit)
-    throw std::invalid_argument(describe(key) + ": stored key of " + std::to_string(size) +
-                                " bytes is over the backing store's limit of " +
-                                std::to_string(limit - lock::kLockKeyPrefix.size()));
-  return stored;
+  char digest[kXxh3MangledKeySize];
+  std::string storage;
+  const std::string_view stored =
+      assemble_stored_key(name_, *state.context, *state.backend, key, prefix, digest, storage);
+  return stored.data() == storage.data() ? std::move(storage) : std::string(stored);
 }
 
 ExpiresAt Region::expiry_for(const Configured& state, std::string_view stored_key) const {
@@ -199,30 +223,23 @@ std::string Region::get(std::string_view key) const {
 
 namespace {
 
-// Calls `use` with the stored key of `key`: the bare default-mangled digest
-// built on the stack when the region stores that (no allocation on the
-// paths of find and set), else the string `make_stored_key` returns.
-template <typename Use, typename MakeStoredKey>
-decltype(auto) with_stored_key(const RegionContext& context, const Backend& backend,
-                               std::string_view key, Use&& use,
-                               MakeStoredKey&& make_stored_key) {
-  if (context.uses_xxh3_key_mangler() && !key.empty() &&
-      kXxh3MangledKeySize + lock::kLockKeyPrefix.size() <= backend.max_key_size()) {
-    char digest[kXxh3MangledKeySize];
-    write_xxh3_mangled_key(digest, key);
-    return use(std::string_view(digest, sizeof digest));
-  }
-  return use(std::string_view(make_stored_key()));
+// Calls `use` with the stored key of `key`, built on the stack when it is
+// the bare default-mangled digest (no allocation on the paths of find and set).
+template <typename Use>
+decltype(auto) with_stored_key(std::string_view region_name, const RegionContext& context,
+                               const Backend& backend, std::string_view key, Use&& use) {
+  char digest[kXxh3MangledKeySize];
+  std::string storage;
+  return use(assemble_stored_key(region_name, context, backend, key, {}, digest, storage));
 }
 
 }  // namespace
 
 std::optional<std::string> Region::find(std::string_view key) const {
   const Configured& s = state();
-  std::optional<std::string> value = with_stored_key(
-      *s.context, *s.backend, key,
-      [&](std::string_view stored) { return s.backend->get(stored); },
-      [&] { return stored_key(s, key); });
+  std::optional<std::string> value =
+      with_stored_key(name_, *s.context, *s.backend, key,
+                      [&](std::string_view stored) { return s.backend->get(stored); });
   s.counters.add(value ? common::RegionCounters::kHits : common::RegionCounters::kMisses);
   return value;
 }
@@ -243,7 +260,7 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
   s.counters.add(common::RegionCounters::kHits, keys.size() - misses);
   s.counters.add(common::RegionCounters::kMisses, misses);
   if (!missing.empty())
-    throw NotFound("region '" + name_ + "': keys not found: " + missing);
+    throw NotFound(common::describe_region(name_) + ": keys not found: " + missing);
   std::vector<std::string> result;
   result.reserve(values.size());
   for (auto& value : values) result.push_back(std::move(*value));
@@ -252,13 +269,10 @@ std::vector<std::string> Region::get_multi(const std::vector<std::string>& keys)
 
 void Region::set(std::string_view key, std::string_view value) {
   const Configured& s = state();
-  with_stored_key(
-      *s.context, *s.backend, key,
-      [&](std::string_view stored) {
-        check_value(s, key, value);
-        s.backend->set(stored, value, expiry_for(s, stored));
-      },
-      [&] { return stored_key(s, key); });
+  with_stored_key(name_, *s.context, *s.backend, key, [&](std::string_view stored) {
+    check_value(s, key, value);
+    s.backend->set(stored, value, expiry_for(s, stored));
+  });
   s.counters.add(common::RegionCounters::kWrites);
 }
 

@@ -2,6 +2,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/describe.h"
 #include "region/backend_registry.h"
 #include "region/backends/rocksdb_backend.h"
 #include "region/store_internals.h"
@@ -36,8 +37,8 @@ Registries& registries() {
     r->backends["rocksdb"] = [](const registry::BackendContext& context) {
       engine::Engine* engine = StoreInternals::find_engine(context.store);
       if (engine == nullptr)
-        throw ConfigError("region '" + context.region_name +
-                          "': the rocksdb backing store needs a store directory, and this store "
+        throw ConfigError(common::describe_region(context.region_name) +
+                          ": the rocksdb backing store needs a store directory, and this store "
                           "has none (Store::open_remote); configure the region on redis, "
                           "memcached or memory, or open the store with Store::open(dir)");
       return std::make_unique<RocksDBBackend>(*engine, context.region_name);

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/describe.h"
 #include "common/fork_guard.h"
 #include "engine/engine.h"
 #include "engine/sweeper.h"
@@ -49,7 +50,7 @@ std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
       engine ? engine->region_names() : std::vector<std::string>();
   for (const std::string& name : families) {
     targets.push_back(engine::SweepTarget{
-        id(name, "column family"), "region '" + name + "' (its column family)",
+        id(name, "column family"), common::describe_region(name) + " (its column family)",
         [this, name](TimePoint now, std::string_view resume_from, engine::SteadyTime deadline) {
           return engine::sweep_column_family(*engine, name, now, resume_from, deadline);
         }});
@@ -60,7 +61,7 @@ std::vector<engine::SweepTarget> Store::Impl::sweep_targets() {
     Backend* backend = &region->backend();
     targets.push_back(engine::SweepTarget{
         id(name, "backend"),
-        "region '" + name + "' (backing store '" + region->config().backing_store + "')",
+        common::describe_region(name) + " (backing store '" + region->config().backing_store + "')",
         [backend](TimePoint now, std::string_view resume_from, engine::SteadyTime deadline) {
           return backend->sweep_expired(now, resume_from, deadline);
         }});
@@ -170,11 +171,11 @@ void Store::drop_region(std::string_view name) {
   // Held throughout, so that no Region for it is made while it goes.
   std::lock_guard lock(impl_->regions_mutex);
   if (!impl_->engine || !impl_->engine->find_column_family(region))
-    throw std::invalid_argument("cannot drop region '" + printable(name) +
-                                "': " + impl_->describe() + " has no such region");
+    throw std::invalid_argument("cannot drop " + common::describe_region(printable(name)) + ": " +
+                                impl_->describe() + " has no such region");
   if (impl_->regions.contains(name))
-    throw ConfigError("cannot drop region '" + printable(name) +
-                      "': this process uses it (Store::region was called for it; its "
+    throw ConfigError("cannot drop " + common::describe_region(printable(name)) +
+                      ": this process uses it (Store::region was called for it; its "
                       "configuration, values and locks live until the store closes)");
   impl_->engine->drop_region(region);
 }

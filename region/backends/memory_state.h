@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "common/readable.h"
 #include "lock/fencing_counter.h"
 #include "lock/lease_record.h"
 #include "regionkv/lock_backend.h"
@@ -25,11 +26,11 @@ struct MemoryBackend::State {
     std::optional<lock::LeaseRecord> lease;  // set for a lock record
   };
 
-  // Whether `entry` at `key` is live at `now`: the one rule (is_live), with
-  // the region's no-expiry keys exempt — values only; a lease always ends.
+  // Whether `entry` at `key` reads as present at `now` (common::is_readable).
   bool live(const Backend& backend, std::string_view key, const Entry& entry,
             TimePoint now) const {
-    return is_live(entry.expires_at, now) || (!entry.lease && backend.is_no_expiry_key(key));
+    return common::is_readable(entry.expires_at, now, entry.lease.has_value(),
+                               [&] { return backend.is_no_expiry_key(key); });
   }
 
   // The bytes get() returns for `entry`: a lock record reads as its encoded

@@ -2,7 +2,8 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "common/little_endian.h"
+#include "common/describe.h"
+#include "common/readable.h"
 #include "engine/fencing_reservation.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -19,15 +20,11 @@ RocksDBBackend::RocksDBBackend(engine::Engine& engine, std::string region_name)
             const auto stored =
                 engine_.read_metadata(engine::fencing_reservation_key(region_name_));
             if (!stored) return std::nullopt;
-            if (stored->size() != 8)
-              throw Corruption("region '" + region_name_ + "': corrupt fencing counter (" +
-                               std::to_string(stored->size()) + " bytes)");
-            return common::read_u64(*stored, 0);
+            return engine::read_fencing_bound(region_name_, *stored);
           },
           [this](std::uint64_t bound) {
-            std::string bytes;
-            common::append_u64(bytes, bound);
-            engine_.write_metadata_durably(engine::fencing_reservation_key(region_name_), bytes);
+            engine_.write_metadata_durably(engine::fencing_reservation_key(region_name_),
+                                           engine::encode_fencing_bound(bound));
           }) {
   load_leases();
   locks_ = make_native_locks();
@@ -40,8 +37,8 @@ engine::Record RocksDBBackend::decode(std::string_view key,
   try {
     return engine::decode_record(bytes);
   } catch (const Corruption& e) {
-    throw Corruption("region '" + region_name_ + "', stored key '" +
-                     printable(key) + "': " + e.what());
+    throw Corruption(common::describe_region(region_name_) + ", stored key '" + printable(key) +
+                     "': " + e.what());
   }
 }
 
@@ -50,14 +47,16 @@ std::optional<engine::Record> RocksDBBackend::read_record(
   const rocksdb::Status status = engine_.db().Get(
       rocksdb::ReadOptions(), family_, rocksdb::Slice(key.data(), key.size()), &buffer);
   if (status.IsNotFound()) return std::nullopt;
-  engine::check_status(status, "region '" + region_name_ + "': read failed");
+  engine::check_status(status, common::describe_region(region_name_) + ": read failed");
   return decode(key, buffer.ToStringView());
 }
 
 bool RocksDBBackend::live(std::string_view key, const engine::Record& record,
                           TimePoint now) const {
+  // A lock record is no value, however long its lease has to run.
   return record.kind == engine::RecordKind::kValue &&
-         (is_live(record.expires_at, now) || is_no_expiry_key(key));
+         common::is_readable(record.expires_at, now, /*is_lease=*/false,
+                             [&] { return is_no_expiry_key(key); });
 }
 
 void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
@@ -65,7 +64,7 @@ void RocksDBBackend::put_value(rocksdb::WriteBatch& batch, std::string_view key,
   engine::check_status(
       batch.Put(family_, rocksdb::Slice(key.data(), key.size()),
                 engine::encode_record(engine::RecordKind::kValue, expires_at, value)),
-      "region '" + region_name_ + "': cannot batch a write");
+      common::describe_region(region_name_) + ": cannot batch a write");
 }
 
 std::optional<std::string> RocksDBBackend::get(std::string_view key) {
@@ -119,7 +118,7 @@ std::vector<std::optional<std::string>> RocksDBBackend::get_multi(
   std::optional<TimePoint> now;  // read once, and only if a record is found
   for (std::size_t i = 0; i < count; ++i) {
     if (statuses[i].IsNotFound()) continue;
-    engine::check_status(statuses[i], "region '" + region_name_ + "': read failed");
+    engine::check_status(statuses[i], common::describe_region(region_name_) + ": read failed");
     const engine::Record record = decode(keys[i], bytes[i].ToStringView());
     if (!now) now = this->now();
     if (live(keys[i], record, *now))

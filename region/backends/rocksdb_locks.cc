@@ -8,6 +8,7 @@
 // (lock/lease_table.h), not RocksDB: a lock cycle is one Put and one Delete.
 #include <rocksdb/write_batch.h>
 
+#include "common/describe.h"
 #include "lock/local_locks.h"
 #include "region/backends/rocksdb_backend.h"
 #include "regionkv/errors.h"
@@ -29,18 +30,17 @@ class RocksDBBackend::LockRecords {
 
   std::optional<lock::LeaseRecord> lease(Section&, std::string_view lock_key) {
     if (!store_.unreadable_locks_.empty() && store_.unreadable_locks_.contains(lock_key))
-      throw Corruption("region '" + store_.region_name_ + "', stored key '" +
+      throw Corruption(common::describe_region(store_.region_name_) + ", stored key '" +
                        printable(lock_key) + "': corrupt lock record");
     return store_.leases_.find(lock_key);
   }
 
   void put_lease(Section&, std::string_view lock_key, const lock::LeaseRecord& lease) {
     rocksdb::WriteBatch batch;
-    engine::check_status(
-        batch.Put(store_.family_, rocksdb::Slice(lock_key.data(), lock_key.size()),
-                  engine::encode_record(engine::RecordKind::kLock, lease.ends(),
-                                        lock::encode_lease(lease))),
-        "region '" + store_.region_name_ + "': cannot batch a lock");
+    engine::check_status(batch.Put(store_.family_, rocksdb::Slice(lock_key.data(), lock_key.size()),
+                                   engine::encode_record(engine::RecordKind::kLock, lease.ends(),
+                                                         lock::encode_lease(lease))),
+                         common::describe_region(store_.region_name_) + ": cannot batch a lock");
     store_.engine_.write(batch);  // the grant is durable before it is known
     store_.leases_.put(lock_key, lease);
   }
@@ -86,7 +86,7 @@ void RocksDBBackend::load_leases() {
     }
   }
   engine::check_status(it->status(),
-                       "region '" + region_name_ + "': cannot read its lock records");
+                       common::describe_region(region_name_) + ": cannot read its lock records");
 }
 
 std::unique_ptr<LockBackend> RocksDBBackend::make_native_locks() {

@@ -1,35 +1,17 @@
 #include "region/backends/memcached/libmemcached_options.h"
 
-#include <charconv>
 #include <set>
 #include <stdexcept>
 #include <string_view>
 
+#include "region/backends/backend_args.h"
 #include "regionkv/printable.h"
 
 namespace regionkv::memcached {
 namespace {
 
+constexpr std::string_view kStore = "memcached";  // what backend_args' messages start with
 constexpr std::string_view kDefaultUrl = "127.0.0.1:11211";
-// A timeout must be positive (libmemcached reads 0 as "fail at once") and
-// below an hour (beyond that a caller would rather see a hang).
-constexpr std::int64_t kLongestTimeoutMs = std::int64_t{60} * 60 * 1000;
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-std::int64_t parse_integer(std::string_view text, std::string_view what) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty())
-    throw std::invalid_argument("memcached: " + std::string(what) + " '" + printable(text) +
-                                "' is not a whole number");
-  return value;
-}
 
 ServerAddress parse_server(std::string_view entry) {
   ServerAddress server;
@@ -54,24 +36,10 @@ ServerAddress parse_server(std::string_view entry) {
     throw std::invalid_argument("memcached: server '" + printable(entry) + "' has no host");
   server.host = std::string(host);
   if (!port.empty() || entry.back() == ':') {
-    const std::int64_t number = parse_integer(port, "port");
-    if (number < 1 || number > 65535)
-      throw std::invalid_argument("memcached: port " + printable(port) + " is out of range");
-    server.port = static_cast<std::uint16_t>(number);
+    server.port =
+        static_cast<std::uint16_t>(backend_args::whole_number(kStore, "port", port, 1, 65535));
   }
   return server;
-}
-
-std::chrono::milliseconds parse_timeout(const std::map<std::string, std::string>& args,
-                                        const std::string& name,
-                                        std::chrono::milliseconds fallback) {
-  const auto it = args.find(name);
-  if (it == args.end()) return fallback;
-  const std::int64_t ms = parse_integer(trim(it->second), name);
-  if (ms < 1 || ms > kLongestTimeoutMs)
-    throw std::invalid_argument("memcached: " + name + " must be between 1 and " +
-                                std::to_string(kLongestTimeoutMs));
-  return std::chrono::milliseconds(ms);
 }
 
 void set_behavior(memcached_st* client, memcached_behavior_t flag, std::uint64_t value) {
@@ -94,7 +62,7 @@ std::vector<ServerAddress> parse_server_list(const std::string& url) {
   std::string_view rest = url;
   while (true) {
     const auto comma = rest.find(',');
-    const std::string_view entry = trim(rest.substr(0, comma));
+    const std::string_view entry = backend_args::trim(rest.substr(0, comma));
     if (entry.empty()) throw std::invalid_argument("memcached: empty server in url '" + printable(url) + "'");
     ServerAddress server = parse_server(entry);
     if (!seen.insert(server.to_string()).second)
@@ -114,8 +82,9 @@ LibmemcachedOptions parse_libmemcached_options(
   options.servers =
       parse_server_list(url == backend_args.end() ? std::string(kDefaultUrl) : url->second);
   options.connect_timeout =
-      parse_timeout(backend_args, "connect_timeout_ms", options.connect_timeout);
-  options.io_timeout = parse_timeout(backend_args, "io_timeout_ms", options.io_timeout);
+      backend_args::timeout_ms(kStore, backend_args, "connect_timeout_ms", options.connect_timeout);
+  options.io_timeout =
+      backend_args::timeout_ms(kStore, backend_args, "io_timeout_ms", options.io_timeout);
   if (const auto protocol = backend_args.find("protocol"); protocol != backend_args.end()) {
     if (protocol->second == "binary") {
       options.binary_protocol = true;

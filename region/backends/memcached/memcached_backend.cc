@@ -1,9 +1,11 @@
 // MemcachedBackend: construction, limits and the value calls. The lock calls
 // live in memcached_lock_ops.cc.
+#include <limits>
 #include <map>
 #include <stdexcept>
 
 #include "lock/lease_record.h"
+#include "region/backends/backend_args.h"
 #include "region/backends/memcached/driver_registry.h"
 #include "region/backends/memcached/memcached_expiry.h"
 #include "region/backends/memcached/memcached_locks.h"
@@ -29,19 +31,9 @@ std::string region_key_prefix(std::string_view region_name) {
 }
 
 std::size_t read_max_value_size(const std::map<std::string, std::string>& args) {
-  const auto it = args.find("max_value_size");
-  if (it == args.end()) return kDefaultMaxValueSize;
-  std::size_t used = 0;
-  unsigned long long size = 0;
-  try {
-    size = std::stoull(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != it->second.size() || size == 0 || it->second.front() == '-')
-    throw std::invalid_argument("memcached: max_value_size '" + printable(it->second) +
-                                "' is not a positive whole number");
-  return static_cast<std::size_t>(size);
+  const auto size = backend_args::integer("memcached", args, "max_value_size", 1,
+                                          std::numeric_limits<std::int64_t>::max());
+  return size ? static_cast<std::size_t>(*size) : kDefaultMaxValueSize;
 }
 
 bool carried_by_ascii(unsigned char c) { return c > 0x20 && c != 0x7f; }

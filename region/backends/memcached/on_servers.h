@@ -4,9 +4,10 @@
 
 #include <string>
 
-#include "regionkv/printable.h"
+#include "common/describe.h"
 #include "regionkv/errors.h"
 #include "regionkv/memcached.h"
+#include "regionkv/printable.h"
 
 namespace regionkv {
 
@@ -17,7 +18,7 @@ auto MemcachedBackend::on_servers(Call&& call) const -> decltype(call()) {
     return call();
   } catch (const StorageError& error) {
     if (region_name_.empty()) throw;
-    throw StorageError("region '" + printable(region_name_) + "': " + error.what());
+    throw StorageError(common::describe_region(printable(region_name_)) + ": " + error.what());
   }
 }
 

@@ -1,7 +1,6 @@
 #include "region/backends/redis/redis_options.h"
 
 #include <algorithm>
-#include <charconv>
 #include <climits>
 #include <optional>
 #include <set>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "common/describe.h"
+#include "region/backends/backend_args.h"
 #include "regionkv/printable.h"
 
 namespace regionkv::redis {
@@ -17,37 +17,14 @@ namespace {
 
 constexpr std::string_view kScheme = "redis://";
 constexpr std::string_view kDefaultUrl = "redis://127.0.0.1:6379/0";
-// A timeout must be positive (0 would fail every call at once) and below an
-// hour (beyond that a caller would rather see a hang).
-constexpr std::int64_t kLongestTimeoutMs = std::int64_t{60} * 60 * 1000;
+constexpr std::string_view kStore = "redis";  // what every message here starts with
 constexpr std::int64_t kLargestPool = 4096;
 
 [[noreturn]] void invalid(const std::string& what) {
   throw std::invalid_argument("redis: " + what);
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-std::optional<std::int64_t> whole_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::int64_t number_in_range(std::string_view text, const std::string& what, std::int64_t low,
-                             std::int64_t high) {
-  const auto value = whole_number(text);
-  if (!value || *value < low || *value > high)
-    invalid(what + " '" + printable(text) + "' is not a whole number from " + std::to_string(low) +
-            " to " + std::to_string(high));
-  return *value;
-}
+using backend_args::trim;
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -92,7 +69,9 @@ ServerAddress parse_address(std::string_view entry) {
   }
   if (host.empty()) invalid("server '" + printable(entry) + "' has no host");
   ServerAddress address{std::string(host), kDefaultPort};
-  if (port) address.port = static_cast<std::uint16_t>(number_in_range(*port, "port", 1, 65535));
+  if (port)
+    address.port =
+        static_cast<std::uint16_t>(backend_args::whole_number(kStore, "port", *port, 1, 65535));
   return address;
 }
 
@@ -104,14 +83,6 @@ Credentials parse_credentials(std::string_view userinfo) {
                           percent_decoded(userinfo.substr(colon + 1))};
   if (credentials.password.empty()) invalid("the url names a user but no password");
   return credentials;
-}
-
-std::chrono::milliseconds timeout_argument(const std::map<std::string, std::string>& args,
-                                           const std::string& name,
-                                           std::chrono::milliseconds fallback) {
-  const auto it = args.find(name);
-  if (it == args.end()) return fallback;
-  return std::chrono::milliseconds(number_in_range(trim(it->second), name, 1, kLongestTimeoutMs));
 }
 
 }  // namespace
@@ -148,8 +119,8 @@ RedisUrl parse_redis_url(const std::string& url) {
   const auto slash = rest.find('/');
   parsed.server = parse_address(rest.substr(0, slash));
   if (slash != std::string_view::npos && slash + 1 < rest.size())
-    parsed.database =
-        static_cast<int>(number_in_range(rest.substr(slash + 1), "database", 0, INT_MAX));
+    parsed.database = static_cast<int>(
+        backend_args::whole_number(kStore, "database", rest.substr(slash + 1), 0, INT_MAX));
   return parsed;
 }
 
@@ -187,17 +158,14 @@ RedisOptions parse_redis_options(const std::map<std::string, std::string>& backe
               std::to_string(options.database));
   }
   options.connect_timeout =
-      timeout_argument(backend_args, "connect_timeout_ms", options.connect_timeout);
-  options.io_timeout = timeout_argument(backend_args, "io_timeout_ms", options.io_timeout);
-  const auto pool = backend_args.find("pool_size");
-  options.pool_size = pool == backend_args.end()
-                          ? default_pool_size()
-                          : static_cast<std::size_t>(
-                                number_in_range(trim(pool->second), "pool_size", 1, kLargestPool));
-  if (const auto size = backend_args.find("max_value_size"); size != backend_args.end())
-    options.max_value_size = static_cast<std::size_t>(
-        number_in_range(trim(size->second), "max_value_size", 1,
-                        static_cast<std::int64_t>(kLargestValueSize)));
+      backend_args::timeout_ms(kStore, backend_args, "connect_timeout_ms", options.connect_timeout);
+  options.io_timeout =
+      backend_args::timeout_ms(kStore, backend_args, "io_timeout_ms", options.io_timeout);
+  const auto pool = backend_args::integer(kStore, backend_args, "pool_size", 1, kLargestPool);
+  options.pool_size = pool ? static_cast<std::size_t>(*pool) : default_pool_size();
+  if (const auto size = backend_args::integer(kStore, backend_args, "max_value_size", 1,
+                                              static_cast<std::int64_t>(kLargestValueSize)))
+    options.max_value_size = static_cast<std::size_t>(*size);
   return options;
 }
 

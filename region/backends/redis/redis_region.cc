@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/describe.h"
 #include "region/backends/redis/shared_clients.h"
 
 namespace regionkv::redis {
@@ -47,7 +48,7 @@ void RedisRegion::check_value(std::string_view key, std::string_view value) cons
 
 std::string RedisRegion::with_region(std::string_view what) const {
   if (region_name_.empty()) return std::string(what);
-  return "region '" + printable(region_name_) + "': " + std::string(what);
+  return common::describe_region(printable(region_name_)) + ": " + std::string(what);
 }
 
 }  // namespace regionkv::redis
