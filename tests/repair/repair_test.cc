@@ -123,9 +123,10 @@ TEST_P(RepairDamageTest, RepairedStoreOpensVerifiesAndKeepsWhatWasReadable) {
       EXPECT_TRUE(report.logs_dropped) << "a log duplicates a table file";
       break;
   }
-  if (GetParam() == Damage::kTableTruncated || GetParam() == Damage::kTableEndFlipped)
+  if (GetParam() == Damage::kTableTruncated || GetParam() == Damage::kTableEndFlipped) {
     EXPECT_EQ(report.tables_set_aside,
               std::vector<std::string>{store_.level_one_files[1].filename().string()});
+  }
 
   InspectOptions verify;
   verify.verify = true;
