@@ -30,8 +30,8 @@
 #include "bench/redis_bench_support.h"
 #include "region/backends/redis/connection.h"
 #include "region/backends/redis/key_layout.h"
+#include "region/backends/redis/lock_steps.h"
 #include "region/backends/redis/redis_client.h"
-#include "region/backends/redis/lock_scripts.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/redis_server.h"
 
@@ -88,7 +88,6 @@ BENCHMARK(BM_LockCycle_Redis_Contended)
 struct ScriptsBench {
   std::unique_ptr<redis::RedisClient> client;
   std::unique_ptr<redis::KeyLayout> layout;
-  std::unique_ptr<redis::LockScripts> locks;
 };
 ScriptsBench scripts_bench;
 
@@ -97,24 +96,22 @@ void open_scripts(const benchmark::State&) {
   scripts_bench.client = std::make_unique<redis::RedisClient>(options);
   scripts_bench.layout =
       std::make_unique<redis::KeyLayout>(fresh_region_name(), options.cluster_mode());
-  scripts_bench.locks =
-      std::make_unique<redis::LockScripts>(*scripts_bench.client, *scripts_bench.layout);
 }
 
 void close_scripts(const benchmark::State&) {
-  scripts_bench.locks.reset();
   scripts_bench.layout.reset();
   scripts_bench.client.reset();
 }
 
 void script_cycles(benchmark::State& state, bool contended) {
-  redis::LockScripts& locks = *scripts_bench.locks;
+  redis::RedisClient& client = *scripts_bench.client;
+  const redis::KeyLayout& layout = *scripts_bench.layout;
   const std::string lock_key = lock_record_key(bench_key(state, contended));
   for (auto _ : state) {
     std::optional<LockGrant> grant;
-    while (!(grant = locks.acquire(lock_key, Clock::now(), kLease).grant))
+    while (!(grant = redis::acquire_lock(client, layout, lock_key, Clock::now(), kLease).grant))
       std::this_thread::yield();
-    locks.release(lock_key, grant->fencing_token);
+    redis::release_lock(client, layout, lock_key, grant->fencing_token);
   }
   state.SetItemsProcessed(state.iterations());
 }

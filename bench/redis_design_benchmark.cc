@@ -28,7 +28,7 @@
 #include <string>
 
 #include "bench/redis_bench_support.h"
-#include "region/backends/redis/region_scripts.h"
+#include "region/backends/redis/lock_steps.h"
 
 namespace regionkv::bench {
 namespace {
@@ -77,7 +77,7 @@ std::string acquire_with_script(RawClient& client, const std::string& sha,
 void BM_RedisDesign_Ours(benchmark::State& state) {
   RawClient client;
   const DesignKeys keys = design_keys(state);
-  const std::string acquire = client.load(redis::region_scripts().acquire.text());
+  const std::string acquire = client.load(redis::lock_acquire_script().text());
   for (auto _ : state) {
     const std::string token = acquire_with_script(client, acquire, keys);
     if (client.run({"HDEL", keys.record, token})->integer != 1) refused("HDEL");
@@ -101,7 +101,7 @@ void BM_RedisDesign_StringRecord(benchmark::State& state) {
 void BM_RedisDesign_ReleaseUnawaited(benchmark::State& state) {
   RawClient client;
   const DesignKeys keys = design_keys(state);
-  const std::string acquire = client.load(redis::region_scripts().acquire.text());
+  const std::string acquire = client.load(redis::lock_acquire_script().text());
   bool release_unread = false;
   for (auto _ : state) {
     if (release_unread && client.receive()->integer != 1) refused("HDEL");

@@ -12,6 +12,7 @@
 #include "lock/lease_record.h"
 #include "lock/region_locks.h"
 #include "region/backend_registry.h"
+#include "region/backends/backend_wiring.h"
 #include "region/store_internals.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -148,13 +149,13 @@ void Region::configure(RegionConfig config) {
   std::unique_ptr<Backend> backend =
       registry::make_backend(registry::BackendContext{config, name_, store_});
   for (auto it = proxies.rbegin(); it != proxies.rend(); ++it) {
-    (*it)->wrap(std::move(backend));
+    internal::BackendWiring::wrap(**it, std::move(backend));
     backend = std::move(*it);
   }
 
   auto state = std::make_unique<Configured>();
   state->context = std::make_shared<RegionContext>(name_, store_.time_source());
-  backend->attach(state->context);
+  internal::BackendWiring::attach(*backend, state->context);
   state->backend = std::move(backend);
   change_mangling(*state, effective_mangler(config, *state->backend), config.no_expiry_keys);
 
@@ -416,11 +417,8 @@ void Region::set_no_expiry_keys(std::set<std::string> raw_keys) {
 
 void Region::change_mangling(const Configured& state, KeyMangler mangler,
                              std::set<std::string> raw_no_expiry_keys) {
-  auto change = RegionContext::prepare(std::move(mangler), std::move(raw_no_expiry_keys));
-  // The store sees the new hashed set before reads use it (a store that
-  // keeps a copy for its sweeper widens that copy first).
-  state.backend->change_no_expiry_keys(change.hashed_keys,
-                                       [&] { state.context->apply(std::move(change)); });
+  internal::BackendWiring::change_mangling(*state.backend, *state.context, std::move(mangler),
+                                           std::move(raw_no_expiry_keys));
 }
 
 }  // namespace regionkv

@@ -9,7 +9,7 @@
 // To add a backing store, derive from Backend (or from MemoryBackend), give it
 // a constructor taking the RegionConfig, and register a factory with
 // register_backend(). Only get, set and erase are required. Locks need
-// nothing more: the region takes them through lock::DefaultLocks, which keeps
+// nothing more: the region takes them through its default locks, which keep
 // each lock record as a value of this store ("_lock" + key, expiring when its
 // lease runs out), correct within one process. A store shared by several
 // processes or machines implements the lock interface (lock_backend.h)
@@ -23,7 +23,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -40,6 +39,10 @@
 #include "regionkv/time_source.h"
 
 namespace regionkv {
+
+namespace internal {
+class BackendWiring;
+}  // namespace internal
 
 struct WriteItem {
   std::string key;
@@ -113,14 +116,6 @@ class Backend {
   // true: native_key_mangler() wins over RegionConfig::key_mangler.
   virtual bool use_backend_key_mangler() const { return false; }
 
-  // The region's hashed no-expiry keys become `hashed`: implementations call
-  // `switch_reads` exactly once, which makes context() report the new set. A
-  // store that keeps its own copy of the set (rocksdb: for its sweeper)
-  // updates that copy around the call. Default: switch_reads(). Called by the
-  // region, serialised, whenever its mangler or no-expiry keys change.
-  virtual void change_no_expiry_keys(const std::set<std::string>& hashed,
-                                     const std::function<void()>& switch_reads);
-
   // The context of the region this backend serves: its name, its clock, its
   // mangler and no-expiry keys; shared by every level of a proxy chain. Until
   // a region configures the backend, a context of its own (no name, the
@@ -138,11 +133,12 @@ class Backend {
     return context_->is_no_expiry_key(stored_key);
   }
 
-  // Called by the region when it configures this backend (and, for a proxy,
-  // the backends it wraps).
-  virtual void attach(std::shared_ptr<const RegionContext> context);
-
  private:
+  // How a Region wires itself to its backends (attaching the context,
+  // wrapping proxies, switching no-expiry keys): nothing a backing store
+  // implements or a user calls.
+  friend class internal::BackendWiring;
+
   std::shared_ptr<const RegionContext> context_ = unattached_context();
   static std::shared_ptr<const RegionContext> unattached_context();
 };
@@ -153,10 +149,9 @@ class Backend {
 // LockBackend of the proxy's own that forwards to proxied().native_locks().
 class ProxyBackend : public Backend {
  public:
-  // The wrapped backend. REQUIRES: wrap() was called.
+  // The wrapped backend: the next proxy, or the backing store. Set when the
+  // region configures the proxy; std::logic_error before.
   Backend& proxied() const;
-  // Called once by the region, innermost proxy first.
-  void wrap(std::unique_ptr<Backend> inner);
 
   std::optional<std::string> get(std::string_view key) override;
   void set(std::string_view key, std::string_view value,
@@ -174,12 +169,10 @@ class ProxyBackend : public Backend {
   LockBackend* native_locks() override;
   KeyMangler native_key_mangler() const override;
   bool use_backend_key_mangler() const override;
-  void change_no_expiry_keys(const std::set<std::string>& hashed,
-                             const std::function<void()>& switch_reads) override;
-  // This proxy and every backend below it share `context`.
-  void attach(std::shared_ptr<const RegionContext> context) override;
 
  private:
+  friend class internal::BackendWiring;
+
   std::unique_ptr<Backend> proxied_;
 };
 

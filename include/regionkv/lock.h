@@ -64,7 +64,7 @@ class Lock {
        std::uint64_t owner_generation, std::string key, std::string record_key,
        TimePoint acquired_at, std::uint64_t fencing_token);
   // The region's lock manager, while it exists: owner_lifetime_ still holds
-  // owner_generation_ (common/lifetime.h). The cell outlives every owner.
+  // owner_generation_. The cell outlives every owner.
   lock::RegionLocks* owner() const;
 
   lock::RegionLocks* owner_ = nullptr;

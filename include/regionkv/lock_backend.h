@@ -2,21 +2,20 @@
 // them, and writes under them.
 //
 // A region's locks go through exactly one LockBackend: the backing store's
-// own, if Backend::native_locks() returns one, or else lock::DefaultLocks, an
+// own, if Backend::native_locks() returns one, or else the default locks, an
 // adapter that keeps lock records as ordinary values of the store and makes
 // each step atomic with in-process mutexes (correct within one process). The
-// built-in implementations:
-//   rocksdb, memory   lock/local_locks.h: compare-and-set under the store's
-//                     own mutexes, the lease records in RocksDB / the map
-//   memcached         region/backends/memcached/memcached_locks.cc: "add",
-//                     "incr" and CAS deletes on the servers
-//   redis             region/backends/redis/redis_locks.cc: one Lua script
-//                     per step on the server (a release: one HDEL)
-//   any other store   lock/default_locks.h
-// Every implementation decides whether a locked write may go ahead with the
-// one lock rule, lock::judge_locked_write (lock/lock_rule.h); Redis's scripts
-// carry the same rule in Lua, so that the check and the write are one step
-// on the server.
+// built-in implementations (docs/architecture.md names their files):
+//   rocksdb, memory   compare-and-set under the store's own mutexes, the
+//                     lease records in RocksDB / the map
+//   memcached         "add", "incr" and CAS deletes on the servers
+//   redis             one Lua script per step on the server (a release: one
+//                     HDEL)
+//   any other store   the default locks
+// Every implementation decides whether a locked write may go ahead with one
+// lock rule (the token, and now + 1 s <= acquired_at + lock_timeout); Redis's
+// scripts carry the same rule in Lua, so that the check and the write are one
+// step on the server.
 //
 // Keys: `lock_key` is "_lock" + the stored (mangled) key it protects; `key`
 // is that stored key. Leases and fencing tokens are docs/locks.md's.

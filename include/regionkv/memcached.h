@@ -197,7 +197,7 @@ class MemcachedBackend : public Backend {
   std::size_t max_value_size() const override { return max_value_size_; }
   std::size_t max_key_size() const override { return max_key_size_; }
 
-  // Locks on the servers (region/backends/memcached/memcached_locks.cc).
+  // The locks on the servers described above.
   LockBackend* native_locks() override { return locks_.get(); }
 
   // The driver's, per server.
@@ -211,7 +211,7 @@ class MemcachedBackend : public Backend {
   MemcachedExpiry expiry_for(ExpiresAt expires_at) const;
 
  private:
-  friend class MemcachedLocks;
+  class Locks;  // the lock algorithm on the servers, over this store's calls
   std::string wire_key(std::string_view key) const;
   void check_key(std::string_view key) const;
   void check_value(std::string_view key, std::string_view value) const;

@@ -17,13 +17,13 @@ namespace regionkv {
 
 // Thread-safe. Multi-key calls are atomic.
 //
-// Locks, natively (lock/local_locks.h): each step checks and writes under one
-// hold of the map's mutex. A lock record is an entry at the lock key that
-// expires when its lease runs out, so the sweeper removes a spent one; get()
-// of a lock key returns the record's bytes (lock/lease_record.h) while the
-// lease is live. Fencing tokens count up from 1 per backend: the map goes
-// with the process, so there is no restart to survive. Locked writes go
-// straight to the map, not through an overridden set()/erase().
+// Locks, natively: each step checks and writes under one hold of the map's
+// mutex. A lock record is an entry at the lock key that expires when its
+// lease runs out, so the sweeper removes a spent one; get() of a lock key
+// returns the lock record's bytes while the lease is live. Fencing tokens
+// count up from 1 per backend: the map goes with the process, so there is no
+// restart to survive. Locked writes go straight to the map, not through an
+// overridden set()/erase().
 class MemoryBackend : public Backend {
  public:
   MemoryBackend();
@@ -48,8 +48,7 @@ class MemoryBackend : public Backend {
   LockBackend* native_locks() override { return locks_.get(); }
 
  private:
-  // The map and its mutex (memory_backend.cc), and the locks over them
-  // (memory_locks.cc).
+  // The map and its mutex, and the locks over them.
   struct State;
   class LockRecords;
   static std::unique_ptr<LockBackend> make_native_locks(MemoryBackend& backend);

@@ -96,8 +96,8 @@ class RedisBackend : public Backend {
   explicit RedisBackend(const RegionConfig& config, std::string_view region_name = {});
   ~RedisBackend() override;
 
-  // A lock key ("_lock" + stored key) reads as its lock record's bytes
-  // (lock/lease_record.h), as on the other stores, while the record lives.
+  // A lock key ("_lock" + stored key) reads as its lock record's bytes, as
+  // on the other stores, while the record lives.
   std::optional<std::string> get(std::string_view key) override;
   void set(std::string_view key, std::string_view value, ExpiresAt expires_at) override;
   bool erase(std::string_view key) override;
@@ -109,7 +109,7 @@ class RedisBackend : public Backend {
   std::size_t max_value_size() const override;
   std::size_t max_key_size() const override;
 
-  // Locks on the servers (region/backends/redis/redis_locks.cc).
+  // The locks on the servers described above.
   LockBackend* native_locks() override;
 
   // Per server the client has sent a command to (Cluster: the seeds too):

@@ -108,7 +108,7 @@ class Region {
   // until configured.
   Backend& backend();
   // What the region's locks go through: the backing store's own
-  // (Backend::native_locks()), or lock::DefaultLocks over it. Throws
+  // (Backend::native_locks()), or the default locks over it. Throws
   // ConfigError until configured.
   LockBackend& lock_backend();
   // The effective mangler; empty when mangling is disabled.

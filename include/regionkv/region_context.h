@@ -18,7 +18,12 @@
 
 namespace regionkv {
 
-// Thread-safe. Only the Region changes it (configure, set_key_mangler).
+namespace internal {
+class BackendWiring;
+}  // namespace internal
+
+// Thread-safe. Only the Region changes it (configure, set_key_mangler,
+// set_no_expiry_keys), through internal::BackendWiring.
 class RegionContext {
  public:
   RegionContext(std::string region_name, std::shared_ptr<const TimeSource> clock);
@@ -45,18 +50,6 @@ class RegionContext {
   std::set<std::string> no_expiry_hashed_keys() const;
   bool is_no_expiry_key(std::string_view stored_key) const;
 
-  // For the Region: the mangler and no-expiry keys change together, to
-  // `mangler` and `raw_keys` hashed through it (hashed here, outside any lock:
-  // a user's mangler may be slow). Returns the hashed set, for the backend
-  // hook that must see it before reads do (Backend::no_expiry_keys_changing).
-  struct Change {
-    KeyMangler mangler;
-    std::set<std::string> raw_keys;
-    std::set<std::string> hashed_keys;
-  };
-  static Change prepare(KeyMangler mangler, std::set<std::string> raw_keys);
-  void apply(Change change);
-
   // A store that finds an expired value on a read, not yet swept, says so
   // here (RegionStats::expired_hidden).
   void count_expired_read() const noexcept {
@@ -67,6 +60,18 @@ class RegionContext {
   }
 
  private:
+  friend class internal::BackendWiring;
+  // The mangler and no-expiry keys change together, to `mangler` and
+  // `raw_keys` hashed through it: hashed first, outside any lock (a user's
+  // mangler may be slow), then applied under the lock.
+  struct Change {
+    KeyMangler mangler;
+    std::set<std::string> raw_keys;
+    std::set<std::string> hashed_keys;
+  };
+  static Change prepare(KeyMangler mangler, std::set<std::string> raw_keys);
+  void apply(Change change);
+
   const std::string region_name_;
   const std::shared_ptr<const TimeSource> clock_;
   mutable std::shared_mutex mutex_;

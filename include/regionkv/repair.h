@@ -22,7 +22,7 @@
 //     table files). If RepairDB fails on logs it could not replay first, it
 //     puts the copy back and tries once more with the logs set aside, losing
 //     what only they held; if RepairDB fails all the same, it puts the copy
-//     back and fails (engine/repair.cc says why RocksDB 7.8's repair can).
+//     back and fails (RocksDB 7.8's repair can, on logs it cannot replay).
 //  4. It writes the regionkv format marker again if the repair lost it: the
 //     caller asserts that the directory is a regionkv store. It raises every
 //     region's fencing-token reservation to the clock in microseconds, so

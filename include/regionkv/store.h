@@ -37,8 +37,8 @@ namespace regionkv {
 // a Store::open_remote() each worker opens after fork. Once a process has
 // opened a store with open(), a child it forks ends exit() without running
 // the exit handlers and static destructors inherited from before the fork
-// (RocksDB's would wait for ever for the parent's threads;
-// engine/forked_child_exit.h); handlers it registers itself still run.
+// (RocksDB's would wait for ever for the parent's threads); handlers it
+// registers itself still run.
 class Store {
  public:
   // Opens (or creates) the store in `dir`, reopening every region's column
@@ -133,7 +133,7 @@ class Store {
   const std::shared_ptr<const TimeSource>& time_source() const;
 
  private:
-  friend struct StoreInternals;  // region/store_internals.h
+  friend struct StoreInternals;
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

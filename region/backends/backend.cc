@@ -1,5 +1,5 @@
 // Backend's defaults: multi-key calls as loops, size limits, nothing to
-// sweep, and the region context it reads.
+// sweep, and the region context it reads (set by internal::BackendWiring).
 #include "regionkv/backend.h"
 
 namespace regionkv {
@@ -27,15 +27,6 @@ SweepProgress Backend::sweep_expired(TimePoint /*now*/, std::string_view /*resum
 
 std::size_t Backend::max_value_size() const { return std::size_t{64} << 20; }
 std::size_t Backend::max_key_size() const { return std::size_t{64} << 10; }
-
-void Backend::change_no_expiry_keys(const std::set<std::string>& /*hashed*/,
-                                    const std::function<void()>& switch_reads) {
-  switch_reads();
-}
-
-void Backend::attach(std::shared_ptr<const RegionContext> context) {
-  context_ = std::move(context);
-}
 
 std::shared_ptr<const RegionContext> Backend::unattached_context() {
   static const auto context = std::make_shared<const RegionContext>("", system_time_source());

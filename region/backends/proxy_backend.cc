@@ -6,11 +6,9 @@
 namespace regionkv {
 
 Backend& ProxyBackend::proxied() const {
-  if (!proxied_) throw std::logic_error("ProxyBackend used before wrap()");
+  if (!proxied_) throw std::logic_error("ProxyBackend used before a region configured it");
   return *proxied_;
 }
-
-void ProxyBackend::wrap(std::unique_ptr<Backend> inner) { proxied_ = std::move(inner); }
 
 std::optional<std::string> ProxyBackend::get(std::string_view key) {
   return proxied().get(key);
@@ -47,15 +45,6 @@ KeyMangler ProxyBackend::native_key_mangler() const {
 }
 bool ProxyBackend::use_backend_key_mangler() const {
   return proxied().use_backend_key_mangler();
-}
-void ProxyBackend::change_no_expiry_keys(const std::set<std::string>& hashed,
-                                         const std::function<void()>& switch_reads) {
-  proxied().change_no_expiry_keys(hashed, switch_reads);
-}
-
-void ProxyBackend::attach(std::shared_ptr<const RegionContext> context) {
-  proxied().attach(context);
-  Backend::attach(std::move(context));
 }
 
 }  // namespace regionkv

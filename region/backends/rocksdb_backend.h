@@ -6,6 +6,7 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -40,11 +41,13 @@ class RocksDBBackend : public Backend {
   // (lock/local_locks.h; the records in rocksdb_locks.cc).
   LockBackend* native_locks() override { return locks_.get(); }
 
-  // Also changes the engine's copy of the hashed no-expiry keys (what the
-  // sweeper and the compaction filter spare), persisted, so that it always
-  // contains the set the reads use (engine/no_expiry_keys.h).
+  // The region's hashed no-expiry keys become `hashed`: changes the engine's
+  // copy (what the sweeper and the compaction filter spare), persisted,
+  // around `switch_reads`, which it calls exactly once, so that the copy
+  // always contains the set the reads use (engine/no_expiry_keys.h). Called
+  // by internal::BackendWiring::change_mangling.
   void change_no_expiry_keys(const std::set<std::string>& hashed,
-                             const std::function<void()>& switch_reads) override;
+                             const std::function<void()>& switch_reads);
 
  private:
   class LockRecords;  // rocksdb_locks.cc

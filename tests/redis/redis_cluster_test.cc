@@ -94,7 +94,7 @@ class ThreeMasters : public ::testing::Test {
   }
 
   redis::RegionValues& values() { return region_->values; }
-  redis::LockScripts& locks() { return region_->locks; }
+  LiveLockSteps& locks() { return region_->locks; }
   std::string redis_key(const std::string& key) { return region_->layout.redis_key(key); }
   std::uint16_t slot_of(const std::string& key) { return key_slot(redis_key(key)); }
   RedisServer& node_of(const std::string& key) {

@@ -191,7 +191,7 @@ TEST_F(KVSRedisTest, KvsLockingContextHandlerLockingDisabled) {
 
 // Seed: the lock's acquire time moved back. Here the region's manual clock
 // moves forward; the region refuses first, and the server's script would
-// too (the time rule is in both: lock_scripts_test.cc checks the script's).
+// too (the time rule is in both: lock_steps_test.cc checks the script's).
 TEST_F(KVSRedisTest, KvsWithLockActionContextManagerTimeout) {
   RegionConfig config = redis_config();
   config.lock_timeout = seconds(5);

@@ -50,7 +50,7 @@ MemcachedBackend::MemcachedBackend(const RegionConfig& config, std::string_view 
     throw std::invalid_argument("memcached: the driver's key limit of " +
                                 std::to_string(driver_limit) + " bytes is too small");
   max_key_size_ = driver_limit - key_prefix_.size();
-  locks_ = std::make_unique<MemcachedLocks>(*this);
+  locks_ = std::make_unique<Locks>(*this);
 }
 
 MemcachedBackend::~MemcachedBackend() = default;

@@ -64,9 +64,9 @@ std::string held_lock_id(std::string_view lock_key, std::uint64_t fencing_token)
 
 }  // namespace
 
-MemcachedLocks::MemcachedLocks(MemcachedBackend& store) : store_(store), tokens_(store) {}
+MemcachedBackend::Locks::Locks(MemcachedBackend& store) : store_(store), tokens_(store) {}
 
-std::uint64_t MemcachedLocks::ServerCounter::next(std::string_view lock_key) {
+std::uint64_t MemcachedBackend::Locks::ServerCounter::next(std::string_view lock_key) {
   // On the record's connection: with one server, the whole cycle then wakes
   // one server thread.
   return store_.driver_->increment_with_affinity(store_.wire_key(lock::kFencingCounterKey), 1,
@@ -74,7 +74,7 @@ std::uint64_t MemcachedLocks::ServerCounter::next(std::string_view lock_key) {
                                                  store_.wire_key(lock_key));
 }
 
-LockAttempt MemcachedLocks::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
+LockAttempt MemcachedBackend::Locks::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
   store_.check_key(lock_key);
   const std::string record_key = store_.wire_key(lock_key);
   return store_.on_servers([&]() -> LockAttempt {
@@ -96,7 +96,8 @@ LockAttempt MemcachedLocks::try_lock(std::string_view lock_key, const LeaseTerms
   });
 }
 
-ReleaseResult MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
+ReleaseResult MemcachedBackend::Locks::unlock(std::string_view lock_key,
+                                              std::uint64_t fencing_token) {
   store_.check_key(lock_key);
   std::optional<std::uint64_t> added_cas;
   {
@@ -134,13 +135,13 @@ ReleaseResult MemcachedLocks::unlock(std::string_view lock_key, std::uint64_t fe
   });
 }
 
-bool MemcachedLocks::is_locked(std::string_view lock_key) {
+bool MemcachedBackend::Locks::is_locked(std::string_view lock_key) {
   store_.check_key(lock_key);
   const std::string record_key = store_.wire_key(lock_key);
   return store_.on_servers([&] { return store_.driver_->get(record_key).has_value(); });
 }
 
-bool MemcachedLocks::may_write(std::string_view lock_key, std::uint64_t fencing_token) {
+bool MemcachedBackend::Locks::may_write(std::string_view lock_key, std::uint64_t fencing_token) {
   const auto held = store_.driver_->get(store_.wire_key(lock_key));
   const std::optional<lock::LeaseRecord> lease =
       held ? std::optional(lock::decode_lease(held->value)) : std::nullopt;
@@ -148,9 +149,10 @@ bool MemcachedLocks::may_write(std::string_view lock_key, std::uint64_t fencing_
          lock::LockVerdict::kMayWrite;
 }
 
-LockedWriteResult MemcachedLocks::set_locked(std::string_view key, std::string_view value,
-                                             ExpiresAt expires_at, std::string_view lock_key,
-                                             std::uint64_t fencing_token) {
+LockedWriteResult MemcachedBackend::Locks::set_locked(std::string_view key, std::string_view value,
+                                                      ExpiresAt expires_at,
+                                                      std::string_view lock_key,
+                                                      std::uint64_t fencing_token) {
   store_.check_key(key);
   store_.check_value(key, value);
   store_.check_key(lock_key);
@@ -161,8 +163,9 @@ LockedWriteResult MemcachedLocks::set_locked(std::string_view key, std::string_v
   });
 }
 
-LockedWriteResult MemcachedLocks::erase_locked(std::string_view key, std::string_view lock_key,
-                                               std::uint64_t fencing_token) {
+LockedWriteResult MemcachedBackend::Locks::erase_locked(std::string_view key,
+                                                        std::string_view lock_key,
+                                                        std::uint64_t fencing_token) {
   store_.check_key(key);
   store_.check_key(lock_key);
   return store_.on_servers([&] {

@@ -15,11 +15,12 @@
 
 namespace regionkv {
 
-// Thread-safe.
-class MemcachedLocks final : public LockBackend {
+// Thread-safe. Nested in MemcachedBackend, whose key checks, wire keys and
+// driver it uses.
+class MemcachedBackend::Locks final : public LockBackend {
  public:
   // `store` must outlive this object.
-  explicit MemcachedLocks(MemcachedBackend& store);
+  explicit Locks(MemcachedBackend& store);
 
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
   ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override;

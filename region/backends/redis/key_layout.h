@@ -4,7 +4,7 @@
 //                                        (mangled) key, a string
 //   rkv:<region>:{<bucket>}:_lock<key>   the lock record of <key>: a hash
 //                                        {<token>: "<acquired_at_ms>
-//                                        <lease_ms>"} (lock_scripts.h)
+//                                        <lease_ms>"} (lock_steps.h)
 //   rkv:<region>:fencing                 the region's fencing counter
 //                                        (standalone mode)
 //   rkv:<region>:fencing:{<bucket>}      the counter of one bucket

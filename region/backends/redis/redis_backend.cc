@@ -2,6 +2,7 @@
 // RedisLocks. Each call checks its keys and values first, then makes one
 // client call (docs/redis.md says which calls are atomic where).
 #include "lock/lease_record.h"
+#include "region/backends/redis/lock_steps.h"
 #include "region/backends/redis/redis_locks.h"
 #include "region/backends/redis/redis_region.h"
 #include "region/backends/redis/value_expiry.h"
@@ -18,10 +19,10 @@ RedisBackend::~RedisBackend() = default;
 std::optional<std::string> RedisBackend::get(std::string_view key) {
   region_->check_key(key);
   return region_->on_servers([&]() -> std::optional<std::string> {
-    // A lock record is a hash (lock_scripts.h); read as the lease record
+    // A lock record is a hash (lock_steps.h); read as the lease record
     // bytes every store hands out for a lock key.
     if (!key.starts_with(lock::kLockKeyPrefix)) return region_->values().get(key);
-    const auto record = region_->scripts().read_record(key);
+    const auto record = redis::read_lock_record(region_->client(), region_->layout(), key);
     if (!record) return std::nullopt;
     return lock::encode_lease(*record);
   });

@@ -1,18 +1,21 @@
 #include "region/backends/redis/redis_locks.h"
 
+#include "region/backends/redis/lock_steps.h"
 #include "region/backends/redis/value_expiry.h"
 
 namespace regionkv::redis {
 
 LockAttempt RedisLocks::try_lock(std::string_view lock_key, const LeaseTerms& terms) {
   region_.check_key(lock_key);
-  return region_.on_servers(
-      [&] { return region_.scripts().acquire(lock_key, terms.now, terms.lease); });
+  return region_.on_servers([&] {
+    return acquire_lock(region_.client(), region_.layout(), lock_key, terms.now, terms.lease);
+  });
 }
 
 ReleaseResult RedisLocks::unlock(std::string_view lock_key, std::uint64_t fencing_token) {
   region_.check_key(lock_key);
-  return region_.on_servers([&] { return region_.scripts().release(lock_key, fencing_token); });
+  return region_.on_servers(
+      [&] { return release_lock(region_.client(), region_.layout(), lock_key, fencing_token); });
 }
 
 LockedWriteResult RedisLocks::set_locked(std::string_view key, std::string_view value,
@@ -23,8 +26,8 @@ LockedWriteResult RedisLocks::set_locked(std::string_view key, std::string_view 
   region_.check_key(lock_key);
   const TimePoint now = store_.now();
   return region_.on_servers([&] {
-    return region_.scripts().set_locked(key, value, time_to_live(expires_at, now), lock_key,
-                                        fencing_token, now);
+    return redis::set_locked(region_.client(), region_.layout(), key, value,
+                             time_to_live(expires_at, now), lock_key, fencing_token, now);
   });
 }
 
@@ -33,13 +36,16 @@ LockedWriteResult RedisLocks::erase_locked(std::string_view key, std::string_vie
   region_.check_key(key);
   region_.check_key(lock_key);
   const TimePoint now = store_.now();
-  return region_.on_servers(
-      [&] { return region_.scripts().erase_locked(key, lock_key, fencing_token, now); });
+  return region_.on_servers([&] {
+    return redis::erase_locked(region_.client(), region_.layout(), key, lock_key, fencing_token,
+                               now);
+  });
 }
 
 bool RedisLocks::is_locked(std::string_view lock_key) {
   region_.check_key(lock_key);
-  return region_.on_servers([&] { return region_.scripts().holds_record(lock_key); });
+  return region_.on_servers(
+      [&] { return lock_record_exists(region_.client(), region_.layout(), lock_key); });
 }
 
 }  // namespace regionkv::redis

@@ -1,6 +1,7 @@
 // The redis store's LockBackend: the region's locks on the servers, each
-// step one script or command (lock_scripts.h), with the region's clock for
-// the time rule and the lock's acquisition time.
+// step one script or command (lock_steps.h), after the key checks, with the
+// region's clock for the time rule and the lock's acquisition time, and the
+// region's name added to what a server's failure throws.
 #ifndef REGIONKV_REGION_BACKENDS_REDIS_REDIS_LOCKS_H_
 #define REGIONKV_REGION_BACKENDS_REDIS_REDIS_LOCKS_H_
 

@@ -28,8 +28,7 @@ RedisRegion::RedisRegion(const RegionConfig& config, std::string_view region_nam
       client_(shared_client(options_)),
       layout_(region_name, options_.cluster_mode()),
       max_key_size_(max_key_size_for(layout_, region_name)),
-      values_(*client_, layout_),
-      scripts_(*client_, layout_) {}
+      values_(*client_, layout_) {}
 
 void RedisRegion::check_key(std::string_view key) const {
   if (key.empty()) throw std::invalid_argument("redis: empty key");

@@ -1,7 +1,7 @@
 // What a region on Redis is made of, shared by RedisBackend's value calls
 // and its LockBackend (redis_locks.h): the client (shared by every region
 // with the same connection options: shared_clients.h), the key layout, the
-// value and lock calls, the limits, and how errors name the region.
+// value calls, the limits, and how errors name the region.
 #ifndef REGIONKV_REGION_BACKENDS_REDIS_REDIS_REGION_H_
 #define REGIONKV_REGION_BACKENDS_REDIS_REDIS_REGION_H_
 
@@ -11,7 +11,6 @@
 #include <string_view>
 
 #include "region/backends/redis/key_layout.h"
-#include "region/backends/redis/lock_scripts.h"
 #include "region/backends/redis/redis_client.h"
 #include "region/backends/redis/redis_options.h"
 #include "region/backends/redis/region_values.h"
@@ -37,7 +36,6 @@ class RedisRegion {
   RedisClient& client() const { return *client_; }
   const KeyLayout& layout() const { return layout_; }
   RegionValues& values() { return values_; }
-  LockScripts& scripts() { return scripts_; }
 
   std::size_t max_value_size() const { return options_.max_value_size; }
   // Stored keys (and so lock keys, 5 bytes longer, which the region allows
@@ -71,7 +69,6 @@ class RedisRegion {
   const KeyLayout layout_;
   const std::size_t max_key_size_;
   RegionValues values_;
-  LockScripts scripts_;
 };
 
 }  // namespace regionkv::redis

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "region/backends/redis/key_slot.h"
-#include "region/backends/redis/region_scripts.h"
 #include "regionkv/errors.h"
 
 namespace regionkv::redis {
@@ -103,11 +102,26 @@ std::vector<std::optional<std::string>> RegionValues::get_multi(
   return values;
 }
 
+namespace {
+
+// KEYS: values.  ARGV: value, ttl for each key, in order.
+const Script& set_multi_script() {
+  static const Script script("set_multi", std::string(kWriteValueLua) + R"lua(
+for i, key in ipairs(KEYS) do
+  write_value(key, ARGV[2 * i - 1], ARGV[2 * i])
+end
+return #KEYS
+)lua");
+  return script;
+}
+
+}  // namespace
+
 void RegionValues::set_multi(const std::vector<ValueWrite>& items) {
   if (items.empty()) return;
   const auto redis_keys =
       redis_keys_of(layout_, items, [](const ValueWrite& item) { return item.key; });
-  const Script& script = region_scripts().set_multi;
+  const Script& script = set_multi_script();
   run_per_slot(
       redis_keys, group_by_slot(redis_keys),
       [&](const auto& group) {

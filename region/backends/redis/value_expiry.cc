@@ -13,4 +13,16 @@ std::string ttl_argument(const TimeToLive& ttl) {
   return ttl->count() <= 0 ? std::string("0") : std::to_string(ttl->count());
 }
 
+const std::string_view kWriteValueLua = R"lua(
+local function write_value(key, value, ttl)
+  if ttl == '' then
+    redis.call('SET', key, value)
+  elseif ttl == '0' then
+    redis.call('DEL', key)
+  else
+    redis.call('SET', key, value, 'PX', ttl)
+  end
+end
+)lua";
+
 }  // namespace regionkv::redis

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "regionkv/time_source.h"
 
@@ -25,6 +26,11 @@ TimeToLive time_to_live(const std::optional<TimePoint>& expires_at, TimePoint no
 // How the scripts take a time to live: "" never, "0" expired, else the
 // milliseconds in decimal.
 std::string ttl_argument(const TimeToLive& ttl);
+
+// The Lua function the writing scripts (locked set, set_multi) share:
+// write_value(key, value, ttl) with ttl an ttl_argument(): SET without an
+// expiry, DEL, or SET ... PX.
+extern const std::string_view kWriteValueLua;
 
 }  // namespace regionkv::redis
 

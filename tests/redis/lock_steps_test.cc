@@ -1,8 +1,8 @@
-// The lock scripts on one server (standalone mode): each script's rule.
+// The lock steps on one server (standalone mode): each script's rule.
 // The caller's clock is a fixed time here, as a region's manual clock would
 // be; the server's clock runs leases out, so leases that must run out in a
 // test are a few milliseconds long.
-#include "region/backends/redis/lock_scripts.h"
+#include "region/backends/redis/lock_steps.h"
 
 #include <gtest/gtest.h>
 
@@ -34,7 +34,7 @@ class StandaloneLocks : public ::testing::Test {
     region_.emplace(options_for(*server_), "tokens");
   }
 
-  redis::LockScripts& locks() { return region_->locks; }
+  LiveLockSteps& locks() { return region_->locks; }
   redis::RegionValues& values() { return region_->values; }
   std::string redis_key(const std::string& key) { return region_->layout.redis_key(key); }
 
