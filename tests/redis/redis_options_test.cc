@@ -78,6 +78,22 @@ TEST(RedisOptions, TlsUrlSaysTlsIsUnsupported) {
   }
 }
 
+// Messages end up in logs: those that echo a url hide its password. Fails
+// with echoed_url() returning printable(url) (seen once).
+TEST(RedisOptions, MessagesThatEchoAUrlHideItsPassword) {
+  for (const std::string url : {"rediss://app:s3cr%40et@host", "http://app:s3cr@et@host",
+                                "redis://:s3cr@et@host?timeout=1", "s3cr@et@redis.example"}) {
+    try {
+      parse_redis_url(url);
+      FAIL() << url << " was taken";
+    } catch (const std::invalid_argument& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.find("s3cr"), std::string::npos) << message;
+      EXPECT_NE(message.find("***@"), std::string::npos) << message;
+    }
+  }
+}
+
 TEST(RedisOptions, ClusterIsACommaSeparatedSeedList) {
   const RedisOptions options =
       parse_redis_options({{"cluster", "10.0.0.1:7000, 10.0.0.2:7001,node3"}});

@@ -26,6 +26,22 @@ constexpr std::int64_t kLargestPool = 4096;
 
 using backend_args::trim;
 
+// `url` as messages may echo it: printable, and its password (everything
+// after the user up to the last '@', as the parser reads it) replaced by
+// "***", since messages end up in logs.
+std::string echoed_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  const std::size_t authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const auto at = url.rfind('@');
+  if (at == std::string_view::npos || at < authority) return printable(url);
+  const std::string_view userinfo = url.substr(authority, at - authority);
+  const auto colon = userinfo.find(':');
+  const std::string user =
+      colon == std::string_view::npos ? "" : std::string(userinfo.substr(0, colon)) + ":";
+  return printable(std::string(url.substr(0, authority)) + user + "***" +
+                   std::string(url.substr(at)));
+}
+
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -103,12 +119,12 @@ std::size_t default_pool_size() {
 RedisUrl parse_redis_url(const std::string& url) {
   std::string_view rest = trim(url);
   if (rest.substr(0, 9) == "rediss://")
-    invalid("'" + printable(url) + "': TLS (rediss://) is not supported by this hiredis");
+    invalid("'" + echoed_url(url) + "': TLS (rediss://) is not supported by this hiredis");
   if (rest.substr(0, kScheme.size()) != kScheme)
-    invalid("url '" + printable(url) + "' does not start with redis://");
+    invalid("url '" + echoed_url(url) + "' does not start with redis://");
   rest.remove_prefix(kScheme.size());
   if (rest.find('?') != std::string_view::npos)
-    invalid("url '" + printable(url) + "' has query options; give them as backend_args");
+    invalid("url '" + echoed_url(url) + "' has query options; give them as backend_args");
 
   RedisUrl parsed;
   // The last '@': a password may hold '@' (percent-encoded or not).
