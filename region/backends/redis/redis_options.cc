@@ -21,7 +21,7 @@ constexpr std::string_view kStore = "redis";  // what every message here starts 
 constexpr std::int64_t kLargestPool = 4096;
 
 [[noreturn]] void invalid(const std::string& what) {
-  throw std::invalid_argument("redis: " + what);
+  throw std::invalid_argument(std::string(kStore) + ": " + what);
 }
 
 using backend_args::trim;
