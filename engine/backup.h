@@ -17,7 +17,7 @@
 // The restore marker (kRestoreMarkerFileName) says "this directory was a
 // backup". The first read-write open of it raises every region's reserved
 // fencing bound to at least the wall clock in microseconds (as a repair does,
-// engine/repair.cc), so tokens handed out by the original store after the
+// region/repair.cc), so tokens handed out by the original store after the
 // backup was taken are not handed out again; then it removes the marker.
 #ifndef REGIONKV_ENGINE_BACKUP_H_
 #define REGIONKV_ENGINE_BACKUP_H_

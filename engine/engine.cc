@@ -210,6 +210,13 @@ rocksdb::ColumnFamilyHandle* Engine::column_family(const std::string& region) {
   return family(region).handle;
 }
 
+Engine::NamedColumnFamilies Engine::column_families() const {
+  NamedColumnFamilies named;
+  std::lock_guard lock(families_mutex_);
+  for (const auto& [name, family] : families_) named.emplace_back(name, family.handle);
+  return named;
+}
+
 rocksdb::ColumnFamilyHandle* Engine::find_column_family(
     const std::string& region) const {
   std::lock_guard lock(families_mutex_);

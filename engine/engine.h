@@ -25,7 +25,6 @@
 #include "engine/rocksdb_options.h"
 #include "engine/store_directory.h"
 #include "engine/store_lock.h"
-#include "regionkv/stats.h"
 #include "regionkv/store_options.h"
 
 namespace regionkv::engine {
@@ -59,9 +58,11 @@ class Engine {
   // filter see them (engine/no_expiry_keys.h). Created with the column family.
   NoExpiryKeys& no_expiry_keys(const std::string& region);
 
-  // The RocksDB figures of StoreStats: the block cache, memtables, WAL and
-  // table files, in all and per region (engine_stats.cc).
-  EngineStats stats();
+  // Every region's column family, by name (the default one excluded). The
+  // handles are valid while the caller holds a ColumnFamilyUse.
+  using NamedColumnFamilies = std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>>;
+  NamedColumnFamilies column_families() const;
+  const std::filesystem::path& directory() const { return directory_; }
 
   // Sorted region names (the default column family excluded).
   std::vector<std::string> region_names() const;
@@ -163,15 +164,6 @@ class Engine {
   std::filesystem::path directory_;
   std::function<void(std::string_view)> log_;  // StoreOptions::log
 };
-
-// The RocksDB figures of a store's database: its block cache, memtables and
-// table files from RocksDB, per region (`regions`) and in all, and its log
-// files in `directory`. Works on a secondary instance too (the log then is
-// the primary's, as found in the directory).
-EngineStats collect_engine_stats(
-    rocksdb::DB& db,
-    const std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>>& regions,
-    const std::filesystem::path& directory);
 
 // Throws StorageError carrying `what` and the status, unless it is ok().
 void check_status(const rocksdb::Status& status, std::string_view what);

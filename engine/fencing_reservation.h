@@ -2,9 +2,9 @@
 // metadata (docs/format.md): this key in the default column family, its
 // value the bound as 8 bytes little-endian. The rocksdb store reserves its
 // tokens against it (region/backends/rocksdb_backend.cc); a repair and the
-// first open of a backup raise it (engine/repair.cc, engine/backup.cc).
+// first open of a backup raise it (region/repair.cc, engine/backup.cc).
 // DefaultLocks keeps its bound in the same 8 bytes, as a value of the store
-// it locks on (lock/default_locks.cc).
+// it locks on (region/locking/default_locks.cc).
 #ifndef REGIONKV_ENGINE_FENCING_RESERVATION_H_
 #define REGIONKV_ENGINE_FENCING_RESERVATION_H_
 

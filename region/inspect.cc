@@ -11,6 +11,7 @@
 #include "engine/no_expiry_keys.h"
 #include "engine/secondary_db.h"
 #include "lock/lease_record.h"
+#include "region/engine_stats.h"
 #include "region/region_inspector.h"
 #include "regionkv/printable.h"
 
@@ -89,12 +90,12 @@ StoreStats inspect_store_stats(const std::filesystem::path& dir) {
   engine::check_store_opens(dir);
   StoreStats stats;
   stats.taken_at = system_time_source()->now();
-  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> regions;
+  engine::Engine::NamedColumnFamilies regions;
   for (const std::string& name : secondary->region_names()) {
     regions.emplace_back(name, secondary->family(name));
     stats.regions.push_back(RegionStats{.name = name});
   }
-  stats.engine = engine::collect_engine_stats(secondary->db(), regions, dir);
+  stats.engine = collect_engine_stats(secondary->db(), regions, dir);
   // The secondary's cache is its own, not the owner's.
   stats.engine.block_cache_hits = stats.engine.block_cache_misses = 0;
   stats.engine.block_cache_bytes = stats.engine.block_cache_capacity = 0;

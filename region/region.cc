@@ -8,11 +8,11 @@
 #include "common/striped_mutex.h"
 #include "common/unix_ms.h"
 #include "common/xxh3_mangling.h"
-#include "lock/default_locks.h"
 #include "lock/lease_record.h"
-#include "lock/region_locks.h"
 #include "region/backend_registry.h"
 #include "region/backends/backend_wiring.h"
+#include "region/locking/default_locks.h"
+#include "region/locking/region_locks.h"
 #include "region/store_internals.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -121,7 +121,7 @@ struct Region::Configured {
   std::shared_ptr<RegionContext> context;
   std::unique_ptr<Backend> backend;  // outermost
   std::unique_ptr<LockBackend> default_locks;  // when the store has no locks of its own
-  std::unique_ptr<lock::RegionLocks> locks;
+  std::unique_ptr<locking::RegionLocks> locks;
   // Serialises get_or_create's creators when the region has locking off.
   mutable common::StripedMutex<64> creators;
   // Serialises changes of the mangler.
@@ -161,12 +161,12 @@ void Region::configure(RegionConfig config) {
 
   LockBackend* locks = state->backend->native_locks();
   if (locks == nullptr) {
-    state->default_locks = std::make_unique<lock::DefaultLocks>(*state->backend);
+    state->default_locks = std::make_unique<locking::DefaultLocks>(*state->backend);
     locks = state->default_locks.get();
   }
-  state->locks = std::make_unique<lock::RegionLocks>(
-      lock::RegionLocks::Settings{name_, config.locking, config.lock_timeout,
-                                  config.max_lock_attempts, store_.time_source()},
+  state->locks = std::make_unique<locking::RegionLocks>(
+      locking::RegionLocks::Settings{name_, config.locking, config.lock_timeout,
+                                     config.max_lock_attempts, store_.time_source()},
       *locks, state->counters);
   state->config = std::move(config);
   owned_state_ = std::move(state);

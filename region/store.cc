@@ -8,6 +8,7 @@
 #include "common/fork_guard.h"
 #include "engine/engine.h"
 #include "engine/sweeper.h"
+#include "region/engine_stats.h"
 #include "region/store_internals.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
@@ -193,7 +194,7 @@ StoreStats Store::stats() const {
   // Every region this process configured, and every RocksDB region on disk.
   std::map<std::string, RegionStats, std::less<>> regions;
   if (impl_->engine) {
-    stats.engine = impl_->engine->stats();
+    stats.engine = engine_stats(*impl_->engine);
     for (const std::string& name : impl_->engine->region_names()) regions[name].name = name;
   }
   {

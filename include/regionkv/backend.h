@@ -105,8 +105,8 @@ class Backend {
   // ---- Locks -------------------------------------------------------------
 
   // The store's own lock implementation, owned by the store and living as
-  // long as it; nullptr (the default): the region uses lock::DefaultLocks
-  // over this backend.
+  // long as it; nullptr (the default): the region uses the default locks
+  // over this backend (lock_backend.h), whose records are values of it.
   virtual LockBackend* native_locks() { return nullptr; }
 
   // ---- Key mangling and the region's context ----------------------------

@@ -12,8 +12,11 @@
 
 namespace regionkv {
 
-namespace lock {
-class RegionLocks;
+namespace locking {
+class RegionLocks;  // a region's lock manager, which issues Locks
+}
+namespace internal {
+class LockWiring;  // how the lock manager makes and reads Locks; not part of the API
 }
 
 // Called on the waiting thread while Region::get_lock or get_or_create waits
@@ -59,15 +62,15 @@ class Lock {
   void release();
 
  private:
-  friend class lock::RegionLocks;
-  Lock(lock::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
+  friend class internal::LockWiring;
+  Lock(locking::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
        std::uint64_t owner_generation, std::string key, std::string record_key,
        TimePoint acquired_at, std::uint64_t fencing_token);
   // The region's lock manager, while it exists: owner_lifetime_ still holds
   // owner_generation_. The cell outlives every owner.
-  lock::RegionLocks* owner() const;
+  locking::RegionLocks* owner() const;
 
-  lock::RegionLocks* owner_ = nullptr;
+  locking::RegionLocks* owner_ = nullptr;
   const std::atomic<std::uint64_t>* owner_lifetime_ = nullptr;
   std::uint64_t owner_generation_ = 0;
   std::string key_;

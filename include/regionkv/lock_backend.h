@@ -88,9 +88,9 @@ class LockBackend {
   // answer, as memcached's release, returns kReleased).
   virtual ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) = 0;
 
-  // Writes (or erases) `key` only if lock::judge_locked_write allows it for
-  // the record at `lock_key` and `fencing_token`, checked and written in one
-  // atomic step (memcached: see memcached.h for the window it leaves).
+  // Writes (or erases) `key` only if the lock rule (the top of this file)
+  // allows it for the record at `lock_key` and `fencing_token`, checked and
+  // written in one atomic step (memcached: see memcached.h for the window it leaves).
   virtual LockedWriteResult set_locked(std::string_view key, std::string_view value,
                                        ExpiresAt expires_at, std::string_view lock_key,
                                        std::uint64_t fencing_token) = 0;
@@ -100,8 +100,8 @@ class LockBackend {
   // Whether someone, in this process or another, holds the lock at
   // `lock_key` now: a lock record is there whose lease has not run out, so
   // that a try_lock would be refused. Takes nothing and writes nothing.
-  // Stores that run leases out by the region's clock (rocksdb, memory,
-  // lock::DefaultLocks) judge the record by it; stores whose servers run
+  // Stores that run leases out by the region's clock (rocksdb, memory, the
+  // default locks) judge the record by it; stores whose servers run
   // them out (memcached, redis) answer whether the servers still hold the
   // record. Throws StorageError (or Corruption) if the store fails.
   virtual bool is_locked(std::string_view lock_key) = 0;

@@ -59,8 +59,8 @@ struct RegionStats {
   std::uint64_t lock_unavailable = 0;  // LockUnavailable thrown
   std::uint64_t lock_timeouts = 0;     // LockTimeout thrown by locked writes
   // Grants that took over a lease that had run out (its holder died or
-  // stalled), where the store can tell (rocksdb, memory, redis, stores
-  // locked through lock::DefaultLocks).
+  // stalled), where the store can tell (rocksdb, memory, redis, and stores
+  // on the default locks, lock_backend.h).
   std::uint64_t lock_takeovers = 0;
   // Releases that found the record carrying another holder's token: the
   // releaser had lost its lock to a takeover. Where the store can tell.

@@ -6,9 +6,9 @@
 // window is pinned in tests/memcached/memcached_backend_test.cc.
 #include <gtest/gtest.h>
 
-#include "lock/default_locks.h"
 #include "lock/lease_record.h"
 #include "lock/lock_rule.h"
+#include "region/locking/default_locks.h"
 #include "tests/lock/lock_test_support.h"
 #include "tests/support/takeover_during_locked_write.h"
 
@@ -67,7 +67,7 @@ class CheckThenWriteStore : public ValuesOnlyStore {
     CheckThenWriteStore& store_;
   };
 
-  lock::DefaultLocks default_locks_;
+  locking::DefaultLocks default_locks_;
   Locks locks_;
 };
 

@@ -125,7 +125,7 @@ TEST(LockDurabilityTest, HeldLockRecordIsLoadedAtReopen) {
 
 // The sweeper deletes spent lock records without telling the lock table;
 // the holder's late release and a new grant must cope.
-// A user's store, locked by lock::DefaultLocks, that an earlier release
+// A user's store, locked by locking::DefaultLocks, that an earlier release
 // wrote: it kept the last token at "_lock#fencing". Tokens continue above it;
 // a lock record of the stored key "#fencing" (the same key) is not a counter.
 TEST(LockDurabilityTest, DefaultLocksContinueAboveAnEarlierReleasesCounter) {

@@ -1,5 +1,5 @@
 // Region::is_locked on every store with in-process locks (rocksdb, memory,
-// and a store with values only, through lock::DefaultLocks): true exactly
+// and a store with values only, through locking::DefaultLocks): true exactly
 // while a holder has a live lock on the key, judged by the region's clock;
 // it takes nothing. The servers' stores are in tests/redis/ and
 // tests/memcached/.

@@ -1,5 +1,5 @@
 // Lock semantics shared by every store with in-process locks (rocksdb,
-// memory, and a store with values only, through lock::DefaultLocks):
+// memory, and a store with values only, through locking::DefaultLocks):
 // exclusion, leases and takeover, fencing tokens, the lock rule applied by
 // the store itself, locking = false, lock_timeout = 0, and get_or_create.
 // lock_atomicity_test.cc shows the rule and the write are one atomic step.

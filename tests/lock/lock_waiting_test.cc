@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "lock/default_locks.h"
+#include "region/locking/default_locks.h"
 #include "tests/lock/lock_test_support.h"
 #include "tests/support/eventually.h"
 
@@ -28,7 +28,7 @@ class AttemptCountingProxy : public ProxyBackend {
     if (!counting_) {
       LockBackend* inner = proxied().native_locks();
       if (!inner) {
-        default_locks_ = std::make_unique<lock::DefaultLocks>(proxied());
+        default_locks_ = std::make_unique<locking::DefaultLocks>(proxied());
         inner = default_locks_.get();
       }
       counting_ = std::make_unique<Counting>(*inner);
@@ -63,7 +63,7 @@ class AttemptCountingProxy : public ProxyBackend {
    private:
     LockBackend& inner_;
   };
-  std::unique_ptr<lock::DefaultLocks> default_locks_;
+  std::unique_ptr<locking::DefaultLocks> default_locks_;
   std::unique_ptr<Counting> counting_;
 };
 

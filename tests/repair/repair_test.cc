@@ -287,7 +287,7 @@ TEST(RepairTest, RefusesWhenTheCopyCannotBeMadeAndChangesNothing) {
 // A store RocksDB 7.8's repair refuses with or without its logs: level-1
 // table files whose sequence numbers overlap (several files out of one
 // compaction, a snapshot keeping the older versions of some keys), which
-// RepairDB puts side by side at level 0 (engine/repair.cc).
+// RepairDB puts side by side at level 0 (region/repair.cc).
 void write_store_repair_refuses(const fs::path& dir) {
   engine::StoreRocksDBOptions options = engine::store_rocksdb_options(StoreOptions{});
   options.db.create_if_missing = true;

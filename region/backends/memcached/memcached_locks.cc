@@ -1,4 +1,4 @@
-// The memcached store's locks (lock/region_locks.h runs the attempt loop).
+// The memcached store's locks (the attempt loop runs above, in region/locking/).
 //
 // Taking a lock: the fencing token comes first, from the region's counter
 // ("incr"); then the lease record carrying it is created with "add", which

@@ -9,8 +9,8 @@
 // value at kFencingCounterKey. Each step is made atomic by one of 256
 // in-process mutexes picked by key: correct within one process. A store that
 // several processes share must implement the lock interface itself.
-#ifndef REGIONKV_LOCK_DEFAULT_LOCKS_H_
-#define REGIONKV_LOCK_DEFAULT_LOCKS_H_
+#ifndef REGIONKV_REGION_LOCKING_DEFAULT_LOCKS_H_
+#define REGIONKV_REGION_LOCKING_DEFAULT_LOCKS_H_
 
 #include <optional>
 #include <string_view>
@@ -21,7 +21,7 @@
 #include "regionkv/backend.h"
 #include "regionkv/lock_backend.h"
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 
 // Thread-safe.
 class DefaultLocks final : public LockBackend {
@@ -32,9 +32,8 @@ class DefaultLocks final : public LockBackend {
 
   LockAttempt try_lock(std::string_view lock_key, const LeaseTerms& terms) override;
   ReleaseResult unlock(std::string_view lock_key, std::uint64_t fencing_token) override;
-  LockedWriteResult set_locked(std::string_view key, std::string_view value,
-                               ExpiresAt expires_at, std::string_view lock_key,
-                               std::uint64_t fencing_token) override;
+  LockedWriteResult set_locked(std::string_view key, std::string_view value, ExpiresAt expires_at,
+                               std::string_view lock_key, std::uint64_t fencing_token) override;
   LockedWriteResult erase_locked(std::string_view key, std::string_view lock_key,
                                  std::uint64_t fencing_token) override;
   bool is_locked(std::string_view lock_key) override;
@@ -53,11 +52,10 @@ class DefaultLocks final : public LockBackend {
       return stripes_.lock(key, lock_key);
     }
     TimePoint now() const { return backend_.now(); }
-    std::optional<LeaseRecord> lease(Section&, std::string_view lock_key);
-    void put_lease(Section&, std::string_view lock_key, const LeaseRecord& lease);
+    std::optional<lock::LeaseRecord> lease(Section&, std::string_view lock_key);
+    void put_lease(Section&, std::string_view lock_key, const lock::LeaseRecord& lease);
     void erase_lease(Section&, std::string_view lock_key);
-    void put_value(Section&, std::string_view key, std::string_view value,
-                   ExpiresAt expires_at);
+    void put_value(Section&, std::string_view key, std::string_view value, ExpiresAt expires_at);
     bool erase_value(Section&, std::string_view key, TimePoint now);
 
    private:
@@ -67,10 +65,10 @@ class DefaultLocks final : public LockBackend {
 
   Backend& backend_;
   Stripes stripes_;
-  ReservedFencingCounter tokens_;
-  LocalLocks<ValueRecords> locks_;
+  lock::ReservedFencingCounter tokens_;
+  lock::LocalLocks<ValueRecords> locks_;
 };
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking
 
-#endif  // REGIONKV_LOCK_DEFAULT_LOCKS_H_
+#endif  // REGIONKV_REGION_LOCKING_DEFAULT_LOCKS_H_

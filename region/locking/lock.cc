@@ -3,11 +3,11 @@
 #include <utility>
 
 #include "common/lifetime.h"
-#include "lock/region_locks.h"
+#include "region/locking/region_locks.h"
 
 namespace regionkv {
 
-Lock::Lock(lock::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
+Lock::Lock(locking::RegionLocks* owner, const std::atomic<std::uint64_t>* owner_lifetime,
            std::uint64_t owner_generation, std::string key, std::string record_key,
            TimePoint acquired_at, std::uint64_t fencing_token)
     : owner_(owner),
@@ -53,7 +53,7 @@ Lock::~Lock() {
   }
 }
 
-lock::RegionLocks* Lock::owner() const {
+locking::RegionLocks* Lock::owner() const {
   if (owner_ == nullptr || !common::Lifetime::alive(owner_lifetime_, owner_generation_))
     return nullptr;
   return owner_;
@@ -62,7 +62,7 @@ lock::RegionLocks* Lock::owner() const {
 bool Lock::active() const { return owner() != nullptr; }
 
 void Lock::release() {
-  lock::RegionLocks* owner = this->owner();
+  locking::RegionLocks* owner = this->owner();
   owner_ = nullptr;
   if (owner) owner->release(*this);
 }

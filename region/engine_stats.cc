@@ -1,12 +1,10 @@
-// Engine::stats: the RocksDB figures of StoreStats, from the database's
-// properties and its statistics object.
-#include <rocksdb/statistics.h>
+#include "region/engine_stats.h"
 
-#include "engine/engine.h"
+#include <rocksdb/statistics.h>
 
 #include <system_error>
 
-namespace regionkv::engine {
+namespace regionkv {
 namespace {
 
 std::uint64_t property(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
@@ -17,20 +15,14 @@ std::uint64_t property(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-EngineStats Engine::stats() {
-  const ColumnFamilyUse use(*this);
-  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> regions;
-  {
-    std::lock_guard lock(families_mutex_);
-    for (const auto& [name, family] : families_) regions.emplace_back(name, family.handle);
-  }
-  return collect_engine_stats(*db_, regions, directory_);
+EngineStats engine_stats(engine::Engine& engine) {
+  const engine::Engine::ColumnFamilyUse use(engine);
+  return collect_engine_stats(engine.db(), engine.column_families(), engine.directory());
 }
 
-EngineStats collect_engine_stats(
-    rocksdb::DB& db,
-    const std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>>& regions,
-    const std::filesystem::path& directory) {
+EngineStats collect_engine_stats(rocksdb::DB& db,
+                                 const engine::Engine::NamedColumnFamilies& regions,
+                                 const std::filesystem::path& directory) {
   using Properties = rocksdb::DB::Properties;
   EngineStats stats;
   rocksdb::ColumnFamilyHandle* any = db.DefaultColumnFamily();
@@ -44,11 +36,10 @@ EngineStats collect_engine_stats(
   std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> families{{"", any}};
   families.insert(families.end(), regions.begin(), regions.end());
   for (const auto& [name, handle] : families) {
-    EngineStats::Region region{
-        name, property(db, handle, Properties::kCurSizeAllMemTables),
-        property(db, handle, Properties::kTotalSstFilesSize),
-        property(db, handle, Properties::kEstimatePendingCompactionBytes),
-        property(db, handle, Properties::kEstimateNumKeys)};
+    EngineStats::Region region{name, property(db, handle, Properties::kCurSizeAllMemTables),
+                               property(db, handle, Properties::kTotalSstFilesSize),
+                               property(db, handle, Properties::kEstimatePendingCompactionBytes),
+                               property(db, handle, Properties::kEstimateNumKeys)};
     stats.memtable_bytes += region.memtable_bytes;
     stats.sst_bytes += region.sst_bytes;
     stats.pending_compaction_bytes += region.pending_compaction_bytes;
@@ -67,4 +58,4 @@ EngineStats collect_engine_stats(
   return stats;
 }
 
-}  // namespace regionkv::engine
+}  // namespace regionkv

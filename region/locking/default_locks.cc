@@ -1,10 +1,10 @@
-#include "lock/default_locks.h"
+#include "region/locking/default_locks.h"
 
 #include <string>
 
 #include "engine/fencing_reservation.h"
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 namespace {
 
 // Where releases before 0.1's split of Backend kept the last token issued.
@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kPreviousFencingCounterKey = "_lock#fencing";
 
 std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
-  const auto stored = backend.get(kFencingCounterKey);
+  const auto stored = backend.get(lock::kFencingCounterKey);
   if (!stored) {
     // A store written by an earlier release: continue above its last token.
     const auto previous = backend.get(kPreviousFencingCounterKey);
@@ -23,7 +23,7 @@ std::optional<std::uint64_t> load_counter_bound(Backend& backend) {
 }
 
 void persist_counter_bound(Backend& backend, std::uint64_t bound) {
-  backend.set(kFencingCounterKey, engine::encode_fencing_bound(bound), std::nullopt);
+  backend.set(lock::kFencingCounterKey, engine::encode_fencing_bound(bound), std::nullopt);
 }
 
 }  // namespace
@@ -55,25 +55,25 @@ LockedWriteResult DefaultLocks::erase_locked(std::string_view key, std::string_v
 
 bool DefaultLocks::is_locked(std::string_view lock_key) { return locks_.is_locked(lock_key); }
 
-std::optional<LeaseRecord> DefaultLocks::ValueRecords::lease(Section&,
-                                                             std::string_view lock_key) {
+std::optional<lock::LeaseRecord> DefaultLocks::ValueRecords::lease(Section&,
+                                                                   std::string_view lock_key) {
   // A spent lease has expired as a value, and reads as absent.
   const auto bytes = backend_.get(lock_key);
   if (!bytes) return std::nullopt;
-  return decode_lease(*bytes);
+  return lock::decode_lease(*bytes);
 }
 
 void DefaultLocks::ValueRecords::put_lease(Section&, std::string_view lock_key,
-                                           const LeaseRecord& lease) {
-  backend_.set(lock_key, encode_lease(lease), lease.ends());
+                                           const lock::LeaseRecord& lease) {
+  backend_.set(lock_key, lock::encode_lease(lease), lease.ends());
 }
 
 void DefaultLocks::ValueRecords::erase_lease(Section&, std::string_view lock_key) {
   backend_.erase(lock_key);
 }
 
-void DefaultLocks::ValueRecords::put_value(Section&, std::string_view key,
-                                           std::string_view value, ExpiresAt expires_at) {
+void DefaultLocks::ValueRecords::put_value(Section&, std::string_view key, std::string_view value,
+                                           ExpiresAt expires_at) {
   backend_.set(key, value, expires_at);
 }
 
@@ -81,4 +81,4 @@ bool DefaultLocks::ValueRecords::erase_value(Section&, std::string_view key, Tim
   return backend_.erase(key);
 }
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking

@@ -16,8 +16,8 @@
 // registration (a window of a few instructions) is noticed at the end of the
 // first backoff, about 1 ms. Unrelated keys sharing a stripe only cause an
 // early retry.
-#ifndef REGIONKV_LOCK_LOCK_WAITERS_H_
-#define REGIONKV_LOCK_LOCK_WAITERS_H_
+#ifndef REGIONKV_REGION_LOCKING_LOCK_WAITERS_H_
+#define REGIONKV_REGION_LOCKING_LOCK_WAITERS_H_
 
 #include <array>
 #include <atomic>
@@ -27,7 +27,7 @@
 #include <mutex>
 #include <string_view>
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 
 // Thread-safe.
 class LockWaiters {
@@ -66,7 +66,7 @@ class LockWaiters {
  private:
   // Padded so neighbouring stripes do not share a cache line.
   struct alignas(64) Stripe {
-    std::atomic<std::uint32_t> waiting{0};    // registered Tickets
+    std::atomic<std::uint32_t> waiting{0};     // registered Tickets
     std::atomic<std::uint64_t> generation{0};  // written under mutex
     std::mutex mutex;
     std::condition_variable released;
@@ -76,6 +76,6 @@ class LockWaiters {
   std::array<Stripe, kStripes> stripes_;
 };
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking
 
-#endif  // REGIONKV_LOCK_LOCK_WAITERS_H_
+#endif  // REGIONKV_REGION_LOCKING_LOCK_WAITERS_H_

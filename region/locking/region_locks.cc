@@ -1,4 +1,4 @@
-#include "lock/region_locks.h"
+#include "region/locking/region_locks.h"
 
 #include <algorithm>
 #include <optional>
@@ -9,10 +9,15 @@
 #include "common/unix_ms.h"
 #include "lock/lease_record.h"
 #include "lock/lock_rule.h"
+#include "region/locking/lock_wiring.h"
 #include "regionkv/errors.h"
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 namespace {
+
+using lock::judge_locked_write;
+using lock::LeaseRecord;
+using lock::LockVerdict;
 
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
@@ -49,23 +54,22 @@ void wait_checked(const LockWaiters::Ticket& waiting, std::uint64_t generation, 
 
 }  // namespace
 
-RegionLocks::RegionLocks(Settings settings, LockBackend& backend,
-                         common::RegionCounters& counters)
+RegionLocks::RegionLocks(Settings settings, LockBackend& backend, common::RegionCounters& counters)
     : settings_(std::move(settings)),
-      lease_(lease_for(settings_.lock_timeout)),
+      lease_(lock::lease_for(settings_.lock_timeout)),
       backend_(backend),
       counters_(counters) {}
 
 Lock RegionLocks::acquire(std::string_view key, std::string record_key, const WaitCheck& check) {
   const TimeSource& clock = *settings_.clock;
   const auto grant = [&](TimePoint acquired_at, std::uint64_t token) {
-    return Lock(this, lifetime_.cell(), lifetime_.generation(), std::string(key),
-                std::move(record_key), acquired_at, token);
+    return internal::LockWiring::make(*this, lifetime_, std::string(key), std::move(record_key),
+                                      acquired_at, token);
   };
   if (!settings_.locking) return grant(common::truncate_to_ms(clock.now()), 0);
 
   // Registered as a waiter from the first failed attempt on, so that the
-  // uncontended path stays free of shared writes (lock/lock_waiters.h); the
+  // uncontended path stays free of shared writes (lock_waiters.h); the
   // wait is timed from then on too.
   std::optional<LockWaiters::Ticket> waiting;
   std::chrono::steady_clock::time_point waiting_since;
@@ -73,7 +77,8 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key, const Wa
     if (!waiting) return;
     counters_.add(common::RegionCounters::kLockWaitMicros,
                   static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - waiting_since).count()));
+                                                 std::chrono::steady_clock::now() - waiting_since)
+                                                 .count()));
   };
   for (int attempt = 0;; ++attempt) {
     std::uint64_t generation = waiting ? waiting->generation() : 0;
@@ -95,8 +100,7 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key, const Wa
     if (result.holder_lease_ends) {
       // Never sleep past the moment the holder's lease runs out.
       const auto remaining = *result.holder_lease_ends - clock.now();
-      pause = std::clamp(std::chrono::duration_cast<nanoseconds>(remaining), nanoseconds(0),
-                         pause);
+      pause = std::clamp(std::chrono::duration_cast<nanoseconds>(remaining), nanoseconds(0), pause);
     }
     try {
       wait_checked(*waiting, generation, pause, check);
@@ -108,8 +112,8 @@ Lock RegionLocks::acquire(std::string_view key, std::string record_key, const Wa
   count_wait();
   counters_.add(common::RegionCounters::kLockUnavailable);
   throw LockUnavailable(common::describe_key(settings_.region_name, key) +
-                        ": maximum lock attempts (" +
-                        std::to_string(settings_.max_lock_attempts) + ") reached");
+                        ": maximum lock attempts (" + std::to_string(settings_.max_lock_attempts) +
+                        ") reached");
 }
 
 bool RegionLocks::is_locked(std::string_view record_key) const {
@@ -117,19 +121,19 @@ bool RegionLocks::is_locked(std::string_view record_key) const {
 }
 
 bool RegionLocks::admit_locked_write(const Lock& lock, std::string_view key) const {
-  const RegionLocks* owner = lock.owner();
+  const RegionLocks* owner = internal::LockWiring::owner(lock);
   if (owner != this)
     throw std::invalid_argument(
         common::describe_key(settings_.region_name, key) + ": the lock belongs to " +
         (owner ? common::describe_region(owner->region_name())
                : std::string("no region (released, or its store was closed)")));
-  if (lock.key_ != key)
+  if (lock.key() != key)
     throw std::invalid_argument(common::describe_key(settings_.region_name, key) +
-                                ": the lock is for key '" + printable(lock.key_) + "'");
+                                ": the lock is for key '" + printable(lock.key()) + "'");
   if (!settings_.locking) return false;
   // The lock's own view of its lease: the store judges the record it holds.
-  const LeaseRecord own{lock.fencing_token_, lock.acquired_at_, lease_};
-  if (judge_locked_write(own, lock.fencing_token_, settings_.clock->now()) ==
+  const LeaseRecord own{lock.fencing_token(), lock.acquired_at(), lease_};
+  if (judge_locked_write(own, lock.fencing_token(), settings_.clock->now()) ==
       LockVerdict::kLeaseSpent) {
     counters_.add(common::RegionCounters::kLockTimeouts);
     throw LockTimeout(common::describe_key(settings_.region_name, key) +
@@ -145,22 +149,24 @@ LockedWriteResult RegionLocks::counted(LockedWriteResult result) {
 
 LockedWriteResult RegionLocks::set_locked(const Lock& lock, std::string_view stored_key,
                                           std::string_view value, ExpiresAt expires_at) {
-  return counted(backend_.set_locked(stored_key, value, expires_at, lock.record_key_,
-                                     lock.fencing_token_));
+  return counted(backend_.set_locked(stored_key, value, expires_at,
+                                     internal::LockWiring::record_key(lock), lock.fencing_token()));
 }
 
 LockedWriteResult RegionLocks::erase_locked(const Lock& lock, std::string_view stored_key) {
-  return counted(backend_.erase_locked(stored_key, lock.record_key_, lock.fencing_token_));
+  return counted(backend_.erase_locked(stored_key, internal::LockWiring::record_key(lock),
+                                       lock.fencing_token()));
 }
 
 void RegionLocks::release(const Lock& lock) {
+  const std::string& record_key = internal::LockWiring::record_key(lock);
   if (fork_guard_.inherited())
     fork_guard_.refuse("cannot release the lock on " +
                        common::describe_key(settings_.region_name, lock.key()));
   if (!settings_.locking) return;
-  if (backend_.unlock(lock.record_key_, lock.fencing_token_) == ReleaseResult::kSuccessorHolds)
+  if (backend_.unlock(record_key, lock.fencing_token()) == ReleaseResult::kSuccessorHolds)
     counters_.add(common::RegionCounters::kReleasesFoundSuccessor);
-  waiters_.notify(lock.record_key_);
+  waiters_.notify(record_key);
 }
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking

@@ -3,8 +3,8 @@
 // releasing it, and writing under it — the lock rule checked first here,
 // for a precise message, then again by the lock backend inside its atomic
 // step.
-#ifndef REGIONKV_LOCK_REGION_LOCKS_H_
-#define REGIONKV_LOCK_REGION_LOCKS_H_
+#ifndef REGIONKV_REGION_LOCKING_REGION_LOCKS_H_
+#define REGIONKV_REGION_LOCKING_REGION_LOCKS_H_
 
 #include <chrono>
 #include <memory>
@@ -14,12 +14,12 @@
 #include "common/fork_guard.h"
 #include "common/lifetime.h"
 #include "common/region_counters.h"
-#include "lock/lock_waiters.h"
+#include "region/locking/lock_waiters.h"
 #include "regionkv/lock.h"
 #include "regionkv/lock_backend.h"
 #include "regionkv/time_source.h"
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 
 // Thread-safe. Locks it issued check that it still exists before they use it
 // (common/lifetime.h), so a Lock that outlives its store does nothing.
@@ -66,9 +66,11 @@ class RegionLocks {
                                std::string_view value, ExpiresAt expires_at);
   LockedWriteResult erase_locked(const Lock& lock, std::string_view stored_key);
 
- private:
-  friend class regionkv::Lock;
+  // Lock::release: deletes the lock's record if it still carries its token,
+  // and wakes this process's waiters for it.
   void release(const Lock& lock);
+
+ private:
   LockedWriteResult counted(LockedWriteResult result);
 
   const Settings settings_;
@@ -81,6 +83,6 @@ class RegionLocks {
   common::ForkGuard fork_guard_;
 };
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking
 
-#endif  // REGIONKV_LOCK_REGION_LOCKS_H_
+#endif  // REGIONKV_REGION_LOCKING_REGION_LOCKS_H_

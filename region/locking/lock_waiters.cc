@@ -1,10 +1,10 @@
-#include "lock/lock_waiters.h"
+#include "region/locking/lock_waiters.h"
 
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
-namespace regionkv::lock {
+namespace regionkv::locking {
 namespace {
 
 // Lock keys are "_lock" + a mangled key (hex digits of a hash) or a raw key:
@@ -68,4 +68,4 @@ void LockWaiters::notify(std::string_view lock_key) {
   s.released.notify_all();
 }
 
-}  // namespace regionkv::lock
+}  // namespace regionkv::locking
