@@ -59,6 +59,7 @@ CommitPipeline::Stats CommitPipeline::stats() const {
 }
 
 std::chrono::nanoseconds CommitPipeline::gather_bound() const {
+  if (!options_.gather_within_half_a_commit) return options_.max_gather_wait;
   return std::min<std::chrono::nanoseconds>(commit_time_ / 2, options_.max_gather_wait);
 }
 

@@ -71,6 +71,10 @@ class CommitPipeline {
   struct Options {
     // Upper bound of a leader's wait for the writers it expects.
     std::chrono::microseconds max_gather_wait{2000};
+    // A leader waits at most half a commit's (smoothed) duration too, so
+    // that gathering never costs more than it can save. Tests turn it off,
+    // to see who is gathered without depending on how threads are scheduled.
+    bool gather_within_half_a_commit = true;
     // For tests: called by the destructor, under the pipeline's mutex, each
     // time it finds writes still in flight (how many) and waits for them.
     std::function<void(std::size_t writes_in_flight)> on_destructor_wait;

@@ -230,25 +230,40 @@ TEST(CommitPipelineTest, EveryWritersWritesAreCommittedOnceInItsOrder) {
   EXPECT_EQ(pipeline.stats().batches, std::uint64_t{kWriters * kWrites});
 }
 
-TEST(CommitPipelineTest, TwoWritersMostlyShareACommit) {
+// Two writers in a loop share every commit but the first: a commit's leader
+// waits for the writers the previous commit released. The gather's time
+// bound is lifted (a minute, not half a commit), so the count does not
+// depend on how fast a released writer is scheduled back. Fails against a
+// gather that does not wait (its wait removed: 2 * kWrites - 1 commits).
+TEST(CommitPipelineTest, AWriterTheLastCommitReleasedIsAwaitedByTheNext) {
   FakeCommit commit;
-  commit.delay_each(5ms);  // a slow fsync; the writers come back at once
-  CommitPipeline pipeline(commit.function());
-  constexpr int kWrites = 60;
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 2; ++w) {
-    writers.emplace_back([&, w] {
-      for (int i = 0; i < kWrites; ++i) {
-        rocksdb::WriteBatch batch = put("w" + std::to_string(w), std::to_string(i));
-        ASSERT_TRUE(pipeline.write(batch).ok());
-      }
-    });
-  }
-  for (auto& writer : writers) writer.join();
+  CommitPipeline::Options options;
+  options.max_gather_wait = std::chrono::minutes(1);
+  options.gather_within_half_a_commit = false;
+  CommitPipeline pipeline(commit.function(), options);
+  constexpr int kWrites = 50;
+  // "a" writes kWrites batches, "b" one fewer: a1 commits alone (held until
+  // b1 has queued behind it), then every commit is b_i with a_(i+1), and
+  // none waits for a writer that has finished.
+  const auto writes = [&](const std::string& writer, int count) {
+    for (int i = 0; i < count; ++i) {
+      rocksdb::WriteBatch batch = put(writer, std::to_string(i));
+      ASSERT_TRUE(pipeline.write(batch).ok());
+    }
+  };
+  commit.hold();
+  std::thread a([&] { writes("a", kWrites); });
+  commit.wait_until_entered(1);
+  std::thread b([&] { writes("b", kWrites - 1); });
+  ASSERT_TRUE(eventually([&] { return pipeline.stats().waiting == 1; }));
+  commit.release();
+  a.join();
+  b.join();
   const auto stats = pipeline.stats();
-  EXPECT_EQ(stats.batches, std::uint64_t{2 * kWrites});
-  // Alone, 120 commits; sharing every time, 60.
-  EXPECT_LE(stats.commits, std::uint64_t{2 * kWrites * 3 / 4}) << stats.commits;
+  EXPECT_EQ(stats.batches, std::uint64_t{2 * kWrites - 1});
+  EXPECT_EQ(stats.commits, std::uint64_t{kWrites});  // alone, 2 * kWrites - 1
+  EXPECT_EQ(stats.largest_group, 2u);
+  EXPECT_EQ(stats.gathers_timed_out, 0u);
 }
 
 // Fails against a destructor that does not wait (its wait removed, the
@@ -279,7 +294,12 @@ TEST(CommitPipelineTest, DestructionWaitsForEveryQueuedWriter) {
   EXPECT_EQ(commit.groups().size(), 2u);
 }
 
-TEST(CommitPipelineTest, PowerLossStoreWritersShareFsyncsAndEveryWriteIsThere) {
+// Every write of a kPowerLoss store goes through the pipeline, and is there
+// after a reopen. How many share an fsync depends on how the threads are
+// scheduled against the disk, so it is not asserted here: the tests above
+// show the sharing with a commit they control, and the power-loss lock cycle
+// benchmark reports writes per fsync.
+TEST(CommitPipelineTest, PowerLossStoreWritesGoThroughThePipelineAndAreAllThere) {
   TempDir dir;
   StoreOptions options;
   options.durability = Durability::kPowerLoss;
@@ -299,8 +319,7 @@ TEST(CommitPipelineTest, PowerLossStoreWritersShareFsyncsAndEveryWriteIsThere) {
     ASSERT_NE(pipeline, nullptr);
     const auto stats = pipeline->stats();
     EXPECT_EQ(stats.batches, 160u);
-    EXPECT_LT(stats.commits, 160u);
-    EXPECT_GT(stats.largest_group, 1u);
+    EXPECT_LE(stats.commits, 160u);
   }
   options.durability = Durability::kProcessCrash;
   auto store = Store::open(dir.sub("s"), options);
