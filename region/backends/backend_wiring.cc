@@ -8,12 +8,14 @@ void BackendWiring::wrap(ProxyBackend& proxy, std::unique_ptr<Backend> inner) {
   proxy.proxied_ = std::move(inner);
 }
 
+Backend* BackendWiring::below(Backend& backend) {
+  auto* proxy = dynamic_cast<ProxyBackend*>(&backend);
+  return proxy != nullptr ? proxy->proxied_.get() : nullptr;
+}
+
 void BackendWiring::attach(Backend& outermost, std::shared_ptr<const RegionContext> context) {
-  for (Backend* backend = &outermost; backend != nullptr;) {
+  for (Backend* backend = &outermost; backend != nullptr; backend = below(*backend))
     backend->context_ = context;
-    auto* proxy = dynamic_cast<ProxyBackend*>(backend);
-    backend = proxy != nullptr ? proxy->proxied_.get() : nullptr;
-  }
 }
 
 void BackendWiring::change_mangling(Backend& outermost, RegionContext& context, KeyMangler mangler,
@@ -29,7 +31,7 @@ void BackendWiring::change_mangling(Backend& outermost, RegionContext& context, 
 
 Backend& BackendWiring::backing_store(Backend& outermost) {
   Backend* backend = &outermost;
-  while (auto* proxy = dynamic_cast<ProxyBackend*>(backend)) backend = &proxy->proxied();
+  while (Backend* next = below(*backend)) backend = next;
   return *backend;
 }
 

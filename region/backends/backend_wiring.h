@@ -33,6 +33,10 @@ class BackendWiring {
                               std::set<std::string> raw_keys);
 
  private:
+  // The backend `backend` forwards to if it is a proxy; null for the
+  // backing store (or a proxy not wrapped yet). The one step of every walk
+  // down a chain.
+  static Backend* below(Backend& backend);
   // The backing store under every proxy of the chain.
   static Backend& backing_store(Backend& outermost);
 };
