@@ -49,23 +49,23 @@ std::uint32_t record_checksum(std::string_view header_prefix,
 
 std::string encode_record(RecordKind kind, ExpiresAt expires_at,
                           std::string_view payload) {
-  std::string out;
-  out.reserve(kRecordHeaderSize + payload.size());
-  out.push_back(static_cast<char>(kRecordFormatVersion));
-  out.push_back(static_cast<char>(kind));
-  out.push_back(static_cast<char>(expires_at ? kFlagHasExpiry : 0));
-  out.push_back('\0');  // reserved
-  common::append_u32(out, 0);   // checksum, filled in below
-  common::append_u64(out, expires_at ? static_cast<std::uint64_t>(common::to_unix_ms(*expires_at))
-                             : 0);
-  out.append(payload);
-  const std::string_view view(out);
-  const std::uint32_t checksum =
-      record_checksum(view.substr(0, kChecksumOffset),
-                      view.substr(kExpiryOffset, 8), payload);
-  for (int i = 0; i < 4; ++i)
-    out[kChecksumOffset + i] = static_cast<char>(checksum >> (8 * i));
+  std::string out(kRecordHeaderSize + payload.size(), '\0');
+  encode_record(out.data(), kind, expires_at, payload);
   return out;
+}
+
+void encode_record(char* out, RecordKind kind, ExpiresAt expires_at, std::string_view payload) {
+  out[0] = static_cast<char>(kRecordFormatVersion);
+  out[1] = static_cast<char>(kind);
+  out[2] = static_cast<char>(expires_at ? kFlagHasExpiry : 0);
+  out[3] = '\0';  // reserved
+  common::store_u64(out + kExpiryOffset,
+                    expires_at ? static_cast<std::uint64_t>(common::to_unix_ms(*expires_at)) : 0);
+  if (!payload.empty())  // memcpy from a null pointer is undefined, even of 0 bytes
+    std::memcpy(out + kRecordHeaderSize, payload.data(), payload.size());
+  const std::uint32_t checksum = record_checksum(std::string_view(out, kChecksumOffset),
+                                                 std::string_view(out + kExpiryOffset, 8), payload);
+  for (int i = 0; i < 4; ++i) out[kChecksumOffset + i] = static_cast<char>(checksum >> (8 * i));
 }
 
 Record decode_record(std::string_view bytes) {

@@ -34,6 +34,10 @@ struct Record {
 
 std::string encode_record(RecordKind kind, ExpiresAt expires_at,
                           std::string_view payload);
+// The same bytes written into `out`, which must hold kRecordHeaderSize +
+// payload.size() bytes: a caller's buffer on the stack saves the allocation
+// of a string on every lock grant.
+void encode_record(char* out, RecordKind kind, ExpiresAt expires_at, std::string_view payload);
 // Throws Corruption describing what failed; `bytes` must outlive the Record.
 Record decode_record(std::string_view bytes);
 

@@ -13,12 +13,16 @@ std::string lock_record_key(std::string_view stored_key) {
 }
 
 std::string encode_lease(const LeaseRecord& lease) {
-  // Into a fixed buffer: the compiler turns each store_u64 into one store.
   char bytes[kLeaseRecordSize];
-  common::store_u64(bytes, lease.fencing_token);
-  common::store_u64(bytes + 8, static_cast<std::uint64_t>(common::to_unix_ms(lease.acquired_at)));
-  common::store_u64(bytes + 16, static_cast<std::uint64_t>(lease.lease.count()));
+  encode_lease(lease, bytes);
   return std::string(bytes, kLeaseRecordSize);
+}
+
+void encode_lease(const LeaseRecord& lease, char (&out)[kLeaseRecordSize]) {
+  // The compiler turns each store_u64 into one store.
+  common::store_u64(out, lease.fencing_token);
+  common::store_u64(out + 8, static_cast<std::uint64_t>(common::to_unix_ms(lease.acquired_at)));
+  common::store_u64(out + 16, static_cast<std::uint64_t>(lease.lease.count()));
 }
 
 LeaseRecord decode_lease(std::string_view bytes) {

@@ -58,6 +58,8 @@ struct LeaseRecord {
 
 inline constexpr std::size_t kLeaseRecordSize = 24;
 std::string encode_lease(const LeaseRecord& lease);
+// The same bytes, into a caller's buffer.
+void encode_lease(const LeaseRecord& lease, char (&out)[kLeaseRecordSize]);
 // Throws Corruption unless `bytes` is exactly one lease record.
 LeaseRecord decode_lease(std::string_view bytes);
 

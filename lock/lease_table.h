@@ -18,7 +18,6 @@
 
 #include <array>
 #include <cstddef>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -40,20 +39,36 @@ class LeaseTable {
   void erase(std::string_view lock_key);
 
  private:
+  // A lock key with its hash, computed once per call: it picks the shard and
+  // is the map's hash of the key (Hash::operator() gives the same for both).
+  struct HashedKey {
+    std::string_view key;
+    std::size_t hash;
+  };
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view key) const {
-      return std::hash<std::string_view>{}(key);
-    }
+    std::size_t operator()(std::string_view key) const;  // XXH3
+    std::size_t operator()(const HashedKey& key) const { return key.hash; }
   };
-  using Map = std::unordered_map<std::string, LeaseRecord, Hash, std::equal_to<>>;
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+    bool operator()(const HashedKey& a, std::string_view b) const { return a.key == b; }
+    bool operator()(std::string_view a, const HashedKey& b) const { return a == b.key; }
+  };
+  using Map = std::unordered_map<std::string, LeaseRecord, Hash, Equal>;
   static constexpr std::size_t kShards = 64;
   // Padded so neighbouring shards do not share a cache line.
   struct alignas(64) Shard {
     mutable std::mutex mutex;
     Map leases;  // guarded by mutex
+    // The node of the entry erased last, reused by the next insertion, so
+    // that a lock cycle (put, then erase) allocates nothing here. One per
+    // shard: it bounds what is kept. Guarded by mutex.
+    Map::node_type spare;
   };
-  Shard& shard(std::string_view lock_key) const;
+  static HashedKey hashed(std::string_view lock_key) { return {lock_key, Hash{}(lock_key)}; }
+  Shard& shard(const HashedKey& key) const;
 
   mutable std::array<Shard, kShards> shards_;
 };

@@ -36,11 +36,20 @@ class RocksDBBackend::LockRecords {
   }
 
   void put_lease(Section&, std::string_view lock_key, const lock::LeaseRecord& lease) {
-    rocksdb::WriteBatch batch;
-    engine::check_status(batch.Put(store_.family_, rocksdb::Slice(lock_key.data(), lock_key.size()),
-                                   engine::encode_record(engine::RecordKind::kLock, lease.ends(),
-                                                         lock::encode_lease(lease))),
-                         common::describe_region(store_.region_name_) + ": cannot batch a lock");
+    // Encoded on the stack, and the batch sized once as DB::Put sizes its
+    // own: the grant allocates no more than the floor's Put does.
+    char payload[lock::kLeaseRecordSize];
+    lock::encode_lease(lease, payload);
+    char record[engine::kRecordHeaderSize + lock::kLeaseRecordSize];
+    engine::encode_record(record, engine::RecordKind::kLock, lease.ends(),
+                          std::string_view(payload, sizeof payload));
+    rocksdb::WriteBatch batch(lock_key.size() + sizeof record + kBatchOverhead);
+    const rocksdb::Status batched =
+        batch.Put(store_.family_, rocksdb::Slice(lock_key.data(), lock_key.size()),
+                  rocksdb::Slice(record, sizeof record));
+    if (!batched.ok())
+      engine::check_status(batched,
+                           common::describe_region(store_.region_name_) + ": cannot batch a lock");
     store_.engine_.write(batch);  // the grant is durable before it is known
     store_.leases_.put(lock_key, lease);
   }
@@ -65,6 +74,10 @@ class RocksDBBackend::LockRecords {
   }
 
  private:
+  // A batch's header and one operation's tag, column family and lengths
+  // (what DB::Put reserves beyond its key and value).
+  static constexpr std::size_t kBatchOverhead = 24;
+
   RocksDBBackend& store_;
 };
 
