@@ -35,7 +35,7 @@ class FencingCounter {
 // handed out twice, and a crash only skips the rest of a block.
 class ReservedFencingCounter final : public FencingCounter {
  public:
-  static constexpr std::uint64_t kBlockSize = 4096;
+  static constexpr std::uint64_t kBlockSize = 65536;
 
   // `load` returns the last bound `persist` made durable (nullopt: none yet);
   // it is called once, on the first next(). `persist(bound)` returns once

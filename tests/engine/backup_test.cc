@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "lock/fencing_counter.h"
 #include "regionkv/regionkv.h"
 #include "tests/support/forked_child.h"
 #include "tests/support/subprocess.h"
@@ -188,7 +189,7 @@ TEST(BackupTest, FencingTokensMoveOnceAtTheFirstOpenOfABackup) {
   reopened->region("r").configure(raw_keys());
   const std::uint64_t second = reopened->region("r").get_lock("k").fencing_token();
   EXPECT_GT(second, first);
-  EXPECT_LE(second, first + 2 * 4096) << "a plain reopen continues from the reservation";
+  EXPECT_LE(second, first + 2 * lock::ReservedFencingCounter::kBlockSize) << "a plain reopen continues from the reservation";
 }
 
 TEST(BackupTest, IntoAnExistingDirectoryOrFileIsRefusedAndChangesNothing) {
