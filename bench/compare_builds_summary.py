@@ -1,5 +1,6 @@
 """Summarises bench/compare-builds' runs: per benchmark and binary, the median
-rate over the rounds and the median of its per-run ratio to its floor."""
+rate over the rounds and the median of its per-run ratio to its floor (the
+lock cycles' and the data path's)."""
 import json
 import re
 import statistics
@@ -14,6 +15,11 @@ FLOORS = {
     "BM_LockCycle_RocksDB_Contended": "BM_Floor_RocksDBPutDelete",
     "BM_LockCycle_RocksDBPowerLoss": "BM_Floor_RocksDBPutDeleteSync",
     "BM_LockCycle_RocksDBPowerLoss_Contended": "BM_Floor_RocksDBPutDeleteSync",
+    # The data path's (bench/data_path_benchmark.cc): raw RocksDB, same options.
+    "BM_Region_Set": "BM_Floor_RawPut",
+    "BM_Region_Get": "BM_Floor_RawGet",
+    "BM_Region_GetMiss": "BM_Floor_RawGetMiss",
+    "BM_Region_GetMulti": "BM_Floor_RawMultiGet",
 }
 
 
