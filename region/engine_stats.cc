@@ -33,7 +33,7 @@ EngineStats collect_engine_stats(rocksdb::DB& db,
     stats.block_cache_misses = statistics->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
   }
 
-  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> families{{"", any}};
+  engine::Engine::NamedColumnFamilies families{{"", any}};
   families.insert(families.end(), regions.begin(), regions.end());
   for (const auto& [name, handle] : families) {
     EngineStats::Region region{name, property(db, handle, Properties::kCurSizeAllMemTables),

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "common/lifetime.h"
 #include "regionkv/lock.h"

@@ -159,11 +159,11 @@ LockedWriteResult RegionLocks::erase_locked(const Lock& lock, std::string_view s
 }
 
 void RegionLocks::release(const Lock& lock) {
-  const std::string& record_key = internal::LockWiring::record_key(lock);
   if (fork_guard_.inherited())
     fork_guard_.refuse("cannot release the lock on " +
                        common::describe_key(settings_.region_name, lock.key()));
   if (!settings_.locking) return;
+  const std::string& record_key = internal::LockWiring::record_key(lock);
   if (backend_.unlock(record_key, lock.fencing_token()) == ReleaseResult::kSuccessorHolds)
     counters_.add(common::RegionCounters::kReleasesFoundSuccessor);
   waiters_.notify(record_key);
