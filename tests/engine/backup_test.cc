@@ -287,6 +287,7 @@ TEST(BackupTest, AForkedChildIsRefusedAndWritesNothing) {
     }
     return 2;
   });
+  EXPECT_FALSE(child.hung) << child.report;
   EXPECT_EQ(child.exit_status, 0) << child.report;
   EXPECT_FALSE(fs::exists(dir.sub("backup")));
 }

@@ -221,6 +221,7 @@ TEST(DropRegionTest, AForkedChildIsRefused) {
     }
     return 2;
   });
+  EXPECT_FALSE(child.hung) << child.report;
   EXPECT_EQ(child.exit_status, 0) << child.report;
   EXPECT_EQ(store->region_names(), Names{"r"});
 }

@@ -5,16 +5,22 @@
 // children's writes were lost, several made the store unopenable, and a
 // child exiting normally hung for ever).
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "regionkv/regionkv.h"
 #include "tests/support/directory_digest.h"
 #include "tests/support/forked_child.h"
+#include "tests/support/sanitizer_fork_locks.h"
 #include "tests/support/temp_dir.h"
 
 namespace regionkv::testing {
@@ -45,9 +51,7 @@ class ForkTest : public ::testing::Test {
   void SetUp() override {
     StoreOptions options;
     // The sweeper's thread waits on its condition variable, which hung a
-    // child's exit; it never wakes during a test, so that no thread of the
-    // parent's holds an allocator lock at a fork (ASan's would deadlock the
-    // child).
+    // child's exit; an hour's interval keeps it waiting throughout.
     options.sweep_interval = std::chrono::hours(1);
     store_ = Store::open(dir_.sub("store"), options);
     store_->region("r").configure(raw_keys());
@@ -181,6 +185,63 @@ TEST(ForkAfterCloseTest, ChildOfAProcessThatClosedItsStoreExitsWithoutHanging) {
   const auto child = run_in_forked_child([](std::string&) { return 7; });
   EXPECT_FALSE(child.hung);
   EXPECT_EQ(child.exit_status, 7);
+}
+
+TEST(ForkedChildHelperTest, AChildThatHangsIsKilledAndWhereItHangsReported) {
+  // What a test failing on a hung child prints: where it hangs.
+  const auto child = run_in_forked_child(
+      [](std::string&) {
+        for (;;) pause();
+        return 0;
+      },
+      ChildExit::kExit, std::chrono::seconds(2));
+  EXPECT_TRUE(child.hung);
+  EXPECT_EQ(child.exit_status, -1);
+  EXPECT_EQ(child.report.rfind("\n[the child hung: ", 0), 0u) << child.report;
+  const bool stacks = fs::exists("/usr/bin/gdb");
+  EXPECT_NE(child.report.find(stacks ? "pause" : "waiting in"), std::string::npos) << child.report;
+}
+
+TEST(ForkUnderSanitizerTest, AChildForkedWhileAThreadHoldsTheAllocatorLockAllocates) {
+  // Each test forks beside the store's RocksDB threads, which allocate at
+  // any moment. Shown failing: without the handlers of
+  // tests/support/sanitizer_fork_locks.cc the child hangs in malloc.
+  if (!sanitizer_fork_locks_registered())
+    GTEST_SKIP() << "only under AddressSanitizer with its runtime's locks (clang)";
+  std::atomic<bool> held{false};
+  std::atomic<bool> forked{false};
+  // Nothing here allocates while the lock is held. The holder lets go once
+  // the fork is done, or after a second: with the handlers, fork() waits
+  // for the lock.
+  std::thread holder([&] {
+    hold_sanitizer_allocator_lock();
+    held = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!forked && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(milliseconds(1));
+    release_sanitizer_allocator_lock();
+  });
+  while (!held) std::this_thread::sleep_for(milliseconds(1));
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // Large: served under the lock, not from the thread's cache.
+    free(malloc(std::size_t{1} << 20));
+    _exit(0);
+  }
+  forked = true;
+  holder.join();
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  pid_t waited = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((waited = waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(10));
+  if (waited == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  EXPECT_EQ(waited, pid) << "the child hung in malloc";
 }
 
 }  // namespace

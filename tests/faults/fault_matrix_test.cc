@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,10 @@ struct Row {
   // What regionkv-dump's reading gives, where it differs from the open's.
   std::optional<Outcome> dump_expected = std::nullopt;
 };
+
+// In the test's name: the row's file and fault (its bytes would show
+// padding, which differs from run to run).
+void PrintTo(const Row& row, std::ostream* os) { *os << name(row.file) << ", " << name(row.fault); }
 
 class FaultMatrixTest : public ::testing::TestWithParam<Row> {
  protected:

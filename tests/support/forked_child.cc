@@ -7,15 +7,39 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
+
+#include "tests/support/subprocess.h"
 
 namespace regionkv::testing {
 
 namespace {
 
+// Where a hung child is stuck, for the failing test's message: each
+// thread's stack when gdb is installed, else the kernel's wait channel.
+std::string where_it_hangs(pid_t pid) {
+  const std::string gdb = "/usr/bin/gdb";
+  if (std::filesystem::exists(gdb)) {
+    const ProgramRun run = run_program(
+        "/usr/bin/timeout",
+        {"60", gdb, "-nx", "-batch", "-p", std::to_string(pid), "-ex", "thread apply all bt"},
+        RunOptions{.stderr_into_stdout = true});
+    return run.out;
+  }
+  std::ifstream wchan("/proc/" + std::to_string(pid) + "/wchan");
+  std::stringstream channel;
+  channel << wchan.rdbuf();
+  return "waiting in " + channel.str() + " (install gdb for its stacks)";
+}
+
 // Kills the child and collects it: it outlived the test's limit.
 ForkedChildResult hung_child(pid_t pid, ForkedChildResult result) {
+  result.report += "\n[the child hung: " + where_it_hangs(pid) + "]";
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);

@@ -17,7 +17,8 @@ enum class ChildExit {
 struct ForkedChildResult {
   bool hung = false;    // still running at the deadline (then killed)
   int exit_status = -1; // -1 if it did not exit normally (a signal)
-  std::string report;   // what the body wrote to its report
+  std::string report;   // what the body wrote to its report; if it hung,
+                        // then where (its threads' stacks)
 };
 
 // Forks; the child runs `body(report)` and ends the way `how` says with the
@@ -26,9 +27,9 @@ struct ForkedChildResult {
 // and the exit together.
 //
 // A test whose parent keeps working beside the child starts that work from
-// `after_fork`, not before the fork: a thread inside malloc at the fork
-// leaves the allocator's lock held in the child under AddressSanitizer,
-// whose allocator has no fork handlers, and the child hangs.
+// `after_fork`, not before the fork: its threads then run beside the child
+// as they would in a real service. (A thread inside malloc at the fork no
+// longer hangs the child under AddressSanitizer: sanitizer_fork_locks.cc.)
 ForkedChildResult run_in_forked_child(const std::function<int(std::string& report)>& body,
                                       ChildExit how = ChildExit::kExit,
                                       std::chrono::seconds limit = std::chrono::seconds(30),
