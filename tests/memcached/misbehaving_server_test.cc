@@ -1,8 +1,9 @@
 // A memcached url that names something other than a well-behaved memcached
 // server: a server that never answers, one that answers garbage, one that
-// drips its answer a byte every 300 ms. Every call ends within io_timeout_ms
-// (plus a margin for a loaded machine) with a StorageError naming the server,
-// and a read never mistakes a broken server for a miss.
+// drips its answer a byte every 300 ms, one that hangs up mid-request. Every
+// call ends within io_timeout_ms (plus a margin for a loaded machine) with a
+// StorageError naming the server, and a read never mistakes a broken server
+// for a miss.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -93,6 +94,24 @@ TEST_P(NotMemcached, AConnectionThatTimedOutIsNeverUsedAgain) {
   FakeServer server(FakeServer::drip(kHugeValue));
   Region& region = region_on(server);
   expect_a_timed_out_connection_is_not_used_again(region, server);
+}
+
+// A server that drops the client while a value is being written: the write
+// after its reset fails with EPIPE, which would raise SIGPIPE (killing this
+// test program) but for libmemcached's MSG_NOSIGNAL. A StorageError, and the
+// next call opens a new connection.
+TEST_P(NotMemcached, AServerHangingUpDuringALargeRequestIsAnErrorNotSigpipe) {
+  FakeServer server(FakeServer::hang_up());
+  RegionConfig config;
+  // Time enough for a loaded machine: the call ends by the hang-up.
+  config.backend_args = {{"io_timeout_ms", "60000"}, {"protocol", GetParam()}};
+  Region& region = client_.region(random_hex(), server.address(), config);
+  const std::string large(900 << 10, 'v');  // written in many pieces
+  for (int call = 0; call < 2; ++call) {
+    const std::string error = outcome_of([&] { region.set("k", large); }).error;
+    EXPECT_TRUE(mentions(error, server.address())) << error;
+  }
+  EXPECT_EQ(server.connections(), 2);
 }
 
 // A mistaken url may be megabytes long: the message that refuses it, or

@@ -1,8 +1,9 @@
 // A redis url that names something other than a well-behaved Redis server: a
 // server that never answers, one that answers garbage, one that drips its
-// answer a byte every 300 ms. Every call ends within io_timeout_ms (plus a
-// margin for a loaded machine) with a StorageError naming the server, and a
-// read never mistakes a broken server for a miss.
+// answer a byte every 300 ms, one that hangs up mid-request. Every call ends
+// within io_timeout_ms (plus a margin for a loaded machine) with a
+// StorageError naming the server, and a read never mistakes a broken server
+// for a miss.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -83,6 +84,25 @@ TEST_F(NotRedis, AMegabyteUrlIsCutInEveryFailedCallsMessage) {
     EXPECT_LT(error.size(), 1000u) << error.substr(0, 1000);
     EXPECT_TRUE(mentions(error, "hhh... (1048581 bytes):")) << error.substr(0, 1000);
   }
+}
+
+// A server that drops the client while a large request is being written (as
+// Redis does at maxclients, or on CLIENT KILL): the write after its reset
+// fails with EPIPE, which raises SIGPIPE in a process that has not ignored
+// it, killing this test program. It is a StorageError instead, and the next
+// call opens a new connection.
+TEST_F(NotRedis, AServerHangingUpDuringALargeRequestIsAnErrorNotSigpipe) {
+  FakeServer server(FakeServer::hang_up());
+  // Time enough for a loaded machine: the call ends by the hang-up.
+  Region& region = client_.region(
+      random_hex(), {{"url", "redis://" + server.address() + "/0"}, {"io_timeout_ms", "60000"}});
+  const std::string large(32 << 20, 'v');  // many writes: more than a socket takes at once
+  for (int call = 0; call < 2; ++call) {
+    const CallOutcome outcome = outcome_of([&] { region.set("k", large); });
+    EXPECT_TRUE(mentions(outcome.error, server.address())) << outcome.error;
+    EXPECT_TRUE(mentions(outcome.error, "SET failed: Broken pipe")) << outcome.error;
+  }
+  EXPECT_EQ(server.connections(), 2);
 }
 
 }  // namespace

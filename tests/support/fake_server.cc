@@ -90,6 +90,7 @@ void FakeServer::serve() {
     if ((fds[1].revents & POLLIN) != 0) {
       const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd != -1) {
+        if (script_.behavior == Behavior::kHangUp) ::shutdown(fd, SHUT_WR);
         connections.push_back({fd});
         ++connections_;
       }
@@ -97,6 +98,10 @@ void FakeServer::serve() {
     // Requests: read and dropped; what they set off depends on the script.
     for (std::size_t i = fds.size() - 2; i-- > 0;) {
       if (i >= connections.size() || fds[i + 2].revents == 0) continue;
+      if (script_.behavior == Behavior::kHangUp) {
+        close_at(i);  // unread: a reset
+        continue;
+      }
       Connection& connection = connections[i];
       char buffer[4096];
       const ssize_t got = ::recv(connection.fd, buffer, sizeof(buffer), 0);

@@ -1,9 +1,10 @@
 // A TCP server on a free 127.0.0.1 port that is neither Redis nor memcached
 // and misbehaves as told, for tests of how the clients bear a server that is
 // not what its address promised: one that never answers, one that answers
-// garbage, one that drips an answer a byte at a time. Runs in a thread of its
-// own, serves any number of connections, each alike, and stops and closes
-// every socket in its destructor. Does not depend on GoogleTest.
+// garbage, one that drips an answer a byte at a time, one that hangs up.
+// Runs in a thread of its own, serves any number of connections, each
+// alike, and stops and closes every socket in its destructor. Does not
+// depend on GoogleTest.
 #ifndef REGIONKV_TESTS_SUPPORT_FAKE_SERVER_H_
 #define REGIONKV_TESTS_SUPPORT_FAKE_SERVER_H_
 
@@ -23,6 +24,10 @@ class FakeServer {
     kDrip,     // answers a connection's first request (or its second, after
                // `first_answer`) with `answer`, one byte every `interval`,
                // then 'x' bytes at that pace
+    kHangUp,   // shuts its side of each connection as it accepts it (as a
+               // server dropping a client does), and closes it unread as
+               // soon as a request arrives: the client's next write after
+               // that reset fails with EPIPE
   };
 
   struct Script {
@@ -43,6 +48,7 @@ class FakeServer {
   static Script drip(std::string answer, std::string first_answer = {}) {
     return {Behavior::kDrip, std::move(answer), std::move(first_answer)};
   }
+  static Script hang_up() { return {Behavior::kHangUp, {}}; }
 
   // Listens at once. Throws std::runtime_error if it cannot.
   explicit FakeServer(Script script);

@@ -7,6 +7,7 @@
 #include <new>
 #include <string>
 
+#include "region/backends/redis/output_buffer.h"
 #include "regionkv/errors.h"
 #include "regionkv/printable.h"
 
@@ -113,10 +114,10 @@ void Connection::append(const Command& command) {
 }
 
 void Connection::flush(std::string_view what, const common::Deadline& deadline) {
-  int done = 0;
   while (true) {
-    if (redisBufferWrite(context_.get(), &done) != REDIS_OK) fail(what, errno);
-    if (done != 0) return;
+    const SendResult result = send_buffered_output(*context_);
+    if (result == SendResult::kAllSent) return;
+    if (result == SendResult::kFailed) fail(what, errno);
     wait_for(POLLOUT, what, deadline);
   }
 }

@@ -71,6 +71,8 @@ class Connection {
   // Waits until the socket is ready for `events`, or throws at the deadline.
   void wait_for(short events, std::string_view what, const common::Deadline& deadline);
   void append(const Command& command);
+  // Sends what append() buffered, by the deadline (output_buffer.h: no
+  // SIGPIPE).
   void flush(std::string_view what, const common::Deadline& deadline);
   Reply receive(std::string_view what, const common::Deadline& deadline);
   std::vector<Reply> exchange_uncounted(std::span<const Command* const> commands,
