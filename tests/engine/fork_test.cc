@@ -5,8 +5,6 @@
 // children's writes were lost, several made the store unopenable, and a
 // child exiting normally hung for ever).
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -222,26 +220,17 @@ TEST(ForkUnderSanitizerTest, AChildForkedWhileAThreadHoldsTheAllocatorLockAlloca
     release_sanitizer_allocator_lock();
   });
   while (!held) std::this_thread::sleep_for(milliseconds(1));
-  const pid_t pid = fork();
-  if (pid == 0) {
-    // Large: served under the lock, not from the thread's cache.
-    free(malloc(std::size_t{1} << 20));
-    _exit(0);
-  }
-  forked = true;
+  // Allocates nothing before the fork, nor in the parent before after_fork.
+  const auto child = run_in_forked_child(
+      [](std::string&) {
+        // Large: served under the lock, not from the thread's cache.
+        free(malloc(std::size_t{1} << 20));
+        return 0;
+      },
+      ChildExit::kUnderscoreExit, std::chrono::seconds(30), [&] { forked = true; });
   holder.join();
-  ASSERT_GT(pid, 0);
-  int status = 0;
-  pid_t waited = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((waited = waitpid(pid, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(10));
-  if (waited == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
-  EXPECT_EQ(waited, pid) << "the child hung in malloc";
+  EXPECT_FALSE(child.hung) << "the child hung in malloc" << child.report;
+  EXPECT_EQ(child.exit_status, 0);
 }
 
 }  // namespace
